@@ -1,0 +1,266 @@
+package io.jfmi.core;
+
+import io.jfmi.core.collective.Tuning;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a rank needs to join a job, each with a default, validated by {@link Builder#build()}.
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>jobId, rank, worldSize</td><td>required</td><td>which job, which rank of how many</td></tr>
+ *   <tr><td>secret</td><td>required with a server</td><td>job secret known to the rendezvous server</td></tr>
+ *   <tr><td>rendezvous</td><td>127.0.0.1:7700</td><td>server address</td></tr>
+ *   <tr><td>operationTimeout</td><td>30 s</td><td>deadline of every send, recv and collective call</td></tr>
+ *   <tr><td>joinTimeout</td><td>120 s</td><td>deadline for all ranks to register and connect</td></tr>
+ *   <tr><td>connectTimeout</td><td>5 s</td><td>deadline of one TCP connect attempt</td></tr>
+ *   <tr><td>forceRelay</td><td>false</td><td>send every pair through the server's relay</td></tr>
+ *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
+ *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
+ *   <tr><td>spinNanos</td><td>auto</td><td>busy-poll budget before parking; auto = 50 µs unless ranks on the
+ *       host outnumber cores, then 2 µs</td></tr>
+ *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
+ * </table>
+ */
+public final class CommunicatorOptions {
+    public static final int DEFAULT_PORT = 7700;
+    public static final int MAX_WORLD_SIZE = 4096;
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final String jobId;
+    private final int rank;
+    private final int worldSize;
+    private final byte[] secret;
+    private final InetSocketAddress rendezvous;
+    private final Duration operationTimeout;
+    private final Duration joinTimeout;
+    private final Duration connectTimeout;
+    private final boolean forceRelay;
+    private final String bindHost;
+    private final String advertiseHost;
+    private final long spinNanos;
+    private final int maxSegmentBytes;
+    private final Tuning tuning;
+
+    private CommunicatorOptions(Builder b) {
+        this.jobId = b.jobId;
+        this.rank = b.rank;
+        this.worldSize = b.worldSize;
+        this.secret = b.secret == null ? null : b.secret.clone();
+        this.rendezvous = b.rendezvous;
+        this.operationTimeout = b.operationTimeout;
+        this.joinTimeout = b.joinTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.forceRelay = b.forceRelay;
+        this.bindHost = b.bindHost;
+        this.advertiseHost = b.advertiseHost;
+        this.spinNanos = b.spinNanos;
+        this.maxSegmentBytes = b.maxSegmentBytes;
+        this.tuning = b.tuning;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int worldSize() {
+        return worldSize;
+    }
+
+    public byte[] secret() {
+        return secret == null ? null : secret.clone();
+    }
+
+    public InetSocketAddress rendezvous() {
+        return rendezvous;
+    }
+
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    public Duration joinTimeout() {
+        return joinTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public boolean forceRelay() {
+        return forceRelay;
+    }
+
+    public String bindHost() {
+        return bindHost;
+    }
+
+    public String advertiseHost() {
+        return advertiseHost;
+    }
+
+    /** Spin budget in ns, or -1 for automatic. */
+    public long spinNanos() {
+        return spinNanos;
+    }
+
+    public int maxSegmentBytes() {
+        return maxSegmentBytes;
+    }
+
+    public Tuning tuning() {
+        return tuning;
+    }
+
+    public static final class Builder {
+        private String jobId;
+        private int rank = -1;
+        private int worldSize = -1;
+        private byte[] secret;
+        private InetSocketAddress rendezvous = InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_PORT);
+        private Duration operationTimeout = Duration.ofSeconds(30);
+        private Duration joinTimeout = Duration.ofSeconds(120);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private boolean forceRelay;
+        private String bindHost = "0.0.0.0";
+        private String advertiseHost;
+        private long spinNanos = -1;
+        private int maxSegmentBytes = 1 << 20;
+        private Tuning tuning = Tuning.defaults();
+
+        public Builder jobId(String v) {
+            this.jobId = v;
+            return this;
+        }
+
+        public Builder rank(int v) {
+            this.rank = v;
+            return this;
+        }
+
+        public Builder worldSize(int v) {
+            this.worldSize = v;
+            return this;
+        }
+
+        public Builder secret(byte[] v) {
+            this.secret = v == null ? null : v.clone();
+            return this;
+        }
+
+        public Builder rendezvous(String host, int port) {
+            this.rendezvous = InetSocketAddress.createUnresolved(host, port);
+            return this;
+        }
+
+        /** Parses "host:port" (or just "host", port 7700). */
+        public Builder rendezvous(String hostPort) {
+            Objects.requireNonNull(hostPort, "rendezvous");
+            int colon = hostPort.lastIndexOf(':');
+            if (colon < 0) {
+                return rendezvous(hostPort, DEFAULT_PORT);
+            }
+            String port = hostPort.substring(colon + 1);
+            try {
+                return rendezvous(hostPort.substring(0, colon), Integer.parseInt(port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("rendezvous address '" + hostPort + "': port '" + port
+                        + "' is not a number");
+            }
+        }
+
+        public Builder operationTimeout(Duration v) {
+            this.operationTimeout = v;
+            return this;
+        }
+
+        public Builder joinTimeout(Duration v) {
+            this.joinTimeout = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            this.connectTimeout = v;
+            return this;
+        }
+
+        public Builder forceRelay(boolean v) {
+            this.forceRelay = v;
+            return this;
+        }
+
+        public Builder bindHost(String v) {
+            this.bindHost = v;
+            return this;
+        }
+
+        public Builder advertiseHost(String v) {
+            this.advertiseHost = v;
+            return this;
+        }
+
+        public Builder spinNanos(long v) {
+            this.spinNanos = v;
+            return this;
+        }
+
+        public Builder maxSegmentBytes(int v) {
+            this.maxSegmentBytes = v;
+            return this;
+        }
+
+        public Builder tuning(Tuning v) {
+            this.tuning = v;
+            return this;
+        }
+
+        /** Validates every option and names the first bad one. */
+        public CommunicatorOptions build() {
+            if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+                throw new IllegalArgumentException("jobId '" + jobId
+                        + "' must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+            }
+            if (worldSize < 1 || worldSize > MAX_WORLD_SIZE) {
+                throw new IllegalArgumentException("worldSize must be 1.." + MAX_WORLD_SIZE + ", got " + worldSize);
+            }
+            if (rank < 0 || rank >= worldSize) {
+                throw new IllegalArgumentException("rank must be 0.." + (worldSize - 1) + " for world size "
+                        + worldSize + ", got " + rank);
+            }
+            requirePositive("operationTimeout", operationTimeout);
+            requirePositive("joinTimeout", joinTimeout);
+            requirePositive("connectTimeout", connectTimeout);
+            if (rendezvous == null || rendezvous.getPort() < 1 || rendezvous.getPort() > 65535) {
+                throw new IllegalArgumentException("rendezvous port must be 1..65535, got "
+                        + (rendezvous == null ? "none" : rendezvous.getPort()));
+            }
+            if (spinNanos < -1) {
+                throw new IllegalArgumentException("spinNanos must be >= 0 (or -1 for automatic), got " + spinNanos);
+            }
+            if (maxSegmentBytes < 1024 || maxSegmentBytes > (64 << 20)) {
+                throw new IllegalArgumentException("maxSegmentBytes must be 1 KiB..64 MiB, got " + maxSegmentBytes);
+            }
+            Objects.requireNonNull(bindHost, "bindHost");
+            Objects.requireNonNull(tuning, "tuning");
+            return new CommunicatorOptions(this);
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+            }
+        }
+    }
+}

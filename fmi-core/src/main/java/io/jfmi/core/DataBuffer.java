@@ -1,0 +1,116 @@
+package io.jfmi.core;
+
+import io.jfmi.core.util.Scratch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Typed data handed to a {@link Communicator}: a Java array or a ByteBuffer region (position..limit, read as
+ * little-endian elements). Arrays of multi-byte types are staged through the communicator's reusable direct
+ * buffers; {@code byte[]} and ByteBuffers are used in place.
+ */
+public final class DataBuffer {
+    private final DataType type;
+    private final int count;
+    private final Object array;
+    private final ByteBuffer region;
+
+    private DataBuffer(DataType type, int count, Object array, ByteBuffer region) {
+        this.type = type;
+        this.count = count;
+        this.array = array;
+        this.region = region;
+    }
+
+    public static DataBuffer of(byte[] a) {
+        return new DataBuffer(DataType.BYTE, a.length, a, null);
+    }
+
+    public static DataBuffer of(int[] a) {
+        return new DataBuffer(DataType.INT, a.length, a, null);
+    }
+
+    public static DataBuffer of(long[] a) {
+        return new DataBuffer(DataType.LONG, a.length, a, null);
+    }
+
+    public static DataBuffer of(float[] a) {
+        return new DataBuffer(DataType.FLOAT, a.length, a, null);
+    }
+
+    public static DataBuffer of(double[] a) {
+        return new DataBuffer(DataType.DOUBLE, a.length, a, null);
+    }
+
+    /** The bytes from position to limit of {@code b}, as elements of {@code type}. */
+    public static DataBuffer of(ByteBuffer b, DataType type) {
+        Objects.requireNonNull(b, "buffer");
+        if (b.remaining() % type.size() != 0) {
+            throw new IllegalArgumentException("a buffer of " + b.remaining() + " bytes does not hold whole "
+                    + type + " elements (" + type.size() + " bytes each)");
+        }
+        ByteBuffer region = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+        return new DataBuffer(type, b.remaining() / type.size(), null, region);
+    }
+
+    public DataType type() {
+        return type;
+    }
+
+    /** Number of elements. */
+    public int count() {
+        return count;
+    }
+
+    public int byteSize() {
+        return count * type.size();
+    }
+
+    /** A little-endian view from 0 to byteSize holding the contents (copied into scratch for typed arrays). */
+    ByteBuffer readView(Scratch scratch, int slot) {
+        if (region != null) {
+            return region.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
+        }
+        if (type == DataType.BYTE) {
+            return ByteBuffer.wrap((byte[]) array).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer b = scratch.get(slot, byteSize());
+        switch (type) {
+            case INT -> b.asIntBuffer().put((int[]) array);
+            case LONG -> b.asLongBuffer().put((long[]) array);
+            case FLOAT -> b.asFloatBuffer().put((float[]) array);
+            case DOUBLE -> b.asDoubleBuffer().put((double[]) array);
+            default -> throw new IllegalStateException("unstaged type " + type);
+        }
+        return b;
+    }
+
+    /** A little-endian view to write results into; pass it to {@link #commit} afterwards. */
+    ByteBuffer writeView(Scratch scratch, int slot) {
+        if (region != null || type == DataType.BYTE) {
+            return readView(scratch, slot);
+        }
+        return scratch.get(slot, byteSize());
+    }
+
+    /** Copies a staged result back into the array; a no-op for in-place buffers. */
+    void commit(ByteBuffer view) {
+        if (region != null || type == DataType.BYTE) {
+            return;
+        }
+        ByteBuffer b = view.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
+        switch (type) {
+            case INT -> b.asIntBuffer().get((int[]) array);
+            case LONG -> b.asLongBuffer().get((long[]) array);
+            case FLOAT -> b.asFloatBuffer().get((float[]) array);
+            case DOUBLE -> b.asDoubleBuffer().get((double[]) array);
+            default -> throw new IllegalStateException("unstaged type " + type);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return count + " x " + type;
+    }
+}

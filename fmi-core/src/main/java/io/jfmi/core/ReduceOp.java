@@ -1,0 +1,77 @@
+package io.jfmi.core;
+
+import java.nio.ByteBuffer;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * A reduction: {@code out[i] = left[i] op right[i]} for {@code count} elements of one {@link DataType}. Buffers
+ * are little-endian and indexed absolutely from 0; {@code out} may be the same buffer as {@code left} or
+ * {@code right}. Rank order is preserved for non-commutative ops: the result is {@code x0 op x1 op ... op x(n-1)}.
+ * A non-associative op is applied strictly left to right.
+ */
+public interface ReduceOp {
+    ReduceOp SUM = BuiltinOp.SUM;
+    ReduceOp PROD = BuiltinOp.PROD;
+    ReduceOp MIN = BuiltinOp.MIN;
+    ReduceOp MAX = BuiltinOp.MAX;
+    ReduceOp BAND = BuiltinOp.BAND;
+    ReduceOp BOR = BuiltinOp.BOR;
+    ReduceOp BXOR = BuiltinOp.BXOR;
+
+    String name();
+
+    boolean commutative();
+
+    boolean associative();
+
+    void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count);
+
+    /** Whole-vector user function; see {@link ReduceOp} for the buffer contract. */
+    @FunctionalInterface
+    interface VectorFunction {
+        void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count);
+    }
+
+    /** A user op over whole vectors, e.g. a product of 2x2 matrices stored as 4 doubles each. */
+    static ReduceOp custom(String name, boolean commutative, boolean associative, VectorFunction f) {
+        return new ReduceOp() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean commutative() {
+                return commutative;
+            }
+
+            @Override
+            public boolean associative() {
+                return associative;
+            }
+
+            @Override
+            public void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count) {
+                f.apply(left, right, out, type, count);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** An element-wise user op on DOUBLE data. */
+    static ReduceOp ofDoubles(String name, boolean commutative, DoubleBinaryOperator f) {
+        return custom(name, commutative, true, (l, r, out, type, count) -> {
+            if (type != DataType.DOUBLE) {
+                throw new IllegalArgumentException("op " + name + " is defined for DOUBLE, not " + type);
+            }
+            for (int i = 0; i < count; i++) {
+                int at = i << 3;
+                out.putDouble(at, f.applyAsDouble(l.getDouble(at), r.getDouble(at)));
+            }
+        });
+    }
+}

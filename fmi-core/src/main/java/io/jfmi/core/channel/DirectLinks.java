@@ -1,0 +1,221 @@
+package io.jfmi.core.channel;
+
+import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.JobAuth;
+import io.jfmi.core.wire.proto.Endpoint;
+import io.jfmi.core.wire.proto.EndpointKind;
+import io.jfmi.core.wire.proto.PeerInfo;
+import io.jfmi.core.wire.proto.PeerTable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up the direct TCP links of one rank: accepts authenticated connections from higher ranks on a background
+ * thread while dialing lower ranks on the caller's thread, trying a peer's candidates in preference order
+ * (loopback when on the same host, then LAN addresses), each with its own connect deadline.
+ */
+public final class DirectLinks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DirectLinks.class);
+
+    /** A connected, authenticated direct link not yet handed to a {@link Transport}. */
+    public record Established(SocketChannel channel, LinkKind kind, String address) {
+    }
+
+    private final int rank;
+    private final String jobId;
+    private final ServerSocketChannel listener;
+    private final Map<Integer, Established> accepted = new ConcurrentHashMap<>();
+    private volatile Set<Integer> expectedDialers = Set.of();
+    private volatile byte[] sessionKey;
+    private Thread acceptor;
+
+    /** Binds the listener now so its port can be registered. */
+    public DirectLinks(int rank, String jobId, String bindHost) throws IOException {
+        this.rank = rank;
+        this.jobId = jobId;
+        this.listener = ServerSocketChannel.open();
+        listener.bind(new InetSocketAddress(bindHost, 0), 64);
+    }
+
+    public int port() {
+        return listener.socket().getLocalPort();
+    }
+
+    /** Starts accepting the given higher ranks (authenticated with the job instance's session key). */
+    public void startAccepting(Set<Integer> dialers, byte[] key, long handshakeTimeoutMillis) {
+        this.expectedDialers = Set.copyOf(dialers);
+        this.sessionKey = key.clone();
+        if (dialers.isEmpty()) {
+            return;
+        }
+        acceptor = new Thread(() -> acceptLoop(handshakeTimeoutMillis), "jfmi-accept-" + jobId + "-" + rank);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void acceptLoop(long handshakeTimeoutMillis) {
+        while (accepted.size() < expectedDialers.size()) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                log.warn("rank {} of job '{}': accept failed: {}", rank, jobId, e.getMessage());
+                return;
+            }
+            try {
+                ch.socket().setSoTimeout((int) handshakeTimeoutMillis);
+                LinkHello hello = LinkHello.readFrom(ch);
+                String remote = String.valueOf(ch.getRemoteAddress());
+                if (hello.to != rank || !expectedDialers.contains(hello.from)
+                        || !JobAuth.matches(JobAuth.linkMac(sessionKey, hello.from, rank), hello.mac)) {
+                    log.warn("rank {} of job '{}': refused a direct link from {} claiming rank {} -> {}: "
+                            + "not an expected, authenticated peer of this job", rank, jobId, remote, hello.from,
+                            hello.to);
+                    ch.close();
+                    continue;
+                }
+                ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
+                ch.socket().setSoTimeout(0);
+                LinkKind kind = ch.socket().getInetAddress().isLoopbackAddress() ? LinkKind.LOCAL : LinkKind.LAN;
+                Established old = accepted.put(hello.from, new Established(ch, kind, remote));
+                if (old != null) {
+                    old.channel().close();
+                }
+            } catch (IOException e) {
+                log.warn("rank {} of job '{}': direct link handshake from a dialer failed: {}", rank, jobId,
+                        e.getMessage());
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /**
+     * Dials each target in turn; returns the links that succeeded. A target whose candidates all fail is left
+     * out (the pair will use the relay) and the reason is logged.
+     */
+    public Map<Integer, Established> dial(Collection<Integer> targets, PeerTable table, String myHostId,
+            long connectTimeoutMillis, Deadline deadline) {
+        Map<Integer, Established> dialed = new ConcurrentHashMap<>();
+        for (int peer : targets) {
+            PeerInfo info = table.getPeers(peer);
+            List<String> failures = new ArrayList<>();
+            for (Endpoint e : candidates(info, myHostId)) {
+                if (deadline.expired()) {
+                    failures.add("setup deadline passed");
+                    break;
+                }
+                try {
+                    dialed.put(peer, dialOne(peer, e, Math.min(connectTimeoutMillis, deadline.remainingMillis())));
+                    break;
+                } catch (IOException ex) {
+                    failures.add(e.getHost() + ":" + e.getPort() + " (" + ex.getMessage() + ")");
+                }
+            }
+            if (!dialed.containsKey(peer)) {
+                log.info("rank {} of job '{}': no direct link to rank {}: {}; the pair will use the relay", rank,
+                        jobId, peer, failures.isEmpty() ? "no candidate endpoints" : String.join(", ", failures));
+            }
+        }
+        return dialed;
+    }
+
+    private Established dialOne(int peer, Endpoint e, long timeoutMillis) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.socket().connect(new InetSocketAddress(e.getHost(), e.getPort()), (int) Math.max(1, timeoutMillis));
+            ch.socket().setSoTimeout((int) Math.max(1, timeoutMillis));
+            new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer)).writeTo(ch);
+            ByteBuffer reply = ByteBuffer.allocate(1);
+            LinkHello.readFully(ch, reply);
+            if (reply.get(0) != LinkHello.ACCEPTED) {
+                throw new IOException("peer refused the link");
+            }
+            ch.socket().setSoTimeout(0);
+            LinkKind kind = e.getKind() == EndpointKind.LOOPBACK ? LinkKind.LOCAL : LinkKind.LAN;
+            return new Established(ch, kind, e.getHost() + ":" + e.getPort());
+        } catch (IOException ex) {
+            closeQuietly(ch);
+            throw ex;
+        }
+    }
+
+    /** Loopback only when both ranks share a host id; LAN endpoints after. */
+    static List<Endpoint> candidates(PeerInfo peer, String myHostId) {
+        boolean sameHost = peer.getHostId().equals(myHostId);
+        List<Endpoint> out = new ArrayList<>();
+        for (Endpoint e : peer.getEndpointsList()) {
+            if (e.getKind() == EndpointKind.LOOPBACK && sameHost) {
+                out.add(e);
+            }
+        }
+        for (Endpoint e : peer.getEndpointsList()) {
+            if (e.getKind() == EndpointKind.LAN) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until every dialer in {@code peers} has connected (they reported success, so the connection exists
+     * or is just being registered), up to the deadline.
+     */
+    public Map<Integer, Established> awaitAccepted(Set<Integer> peers, Deadline deadline) throws IOException {
+        while (!accepted.keySet().containsAll(peers)) {
+            if (deadline.expired()) {
+                Set<Integer> missing = new java.util.TreeSet<>(peers);
+                missing.removeAll(accepted.keySet());
+                throw new IOException("ranks " + missing + " reported a direct link to rank " + rank
+                        + " that never arrived within " + deadline.budgetMillis() + " ms");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for direct links");
+            }
+        }
+        for (Map.Entry<Integer, Established> e : accepted.entrySet()) {
+            if (!peers.contains(e.getKey())) {
+                closeQuietly(e.getValue().channel());
+            }
+        }
+        Map<Integer, Established> out = new ConcurrentHashMap<>(accepted);
+        out.keySet().retainAll(peers);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(listener);
+        if (acceptor != null) {
+            try {
+                acceptor.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // best effort during setup failure
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.jfmi.core.channel;
+
+import io.jfmi.core.wire.FrameHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * One non-blocking TCP connection carrying data frames: to one peer (direct links) or to the rendezvous server
+ * for any number of peers (the relay link). Holds the connection's read buffer, the frame being parsed and the
+ * queue of outgoing messages; the {@link Transport} drives it from the caller's thread.
+ */
+public final class Link {
+    /** Reads smaller than this go through the link's buffer; larger payloads are read straight into place. */
+    static final int READ_BUFFER_BYTES = 64 * 1024;
+
+    final SocketChannel channel;
+    final LinkKind kind;
+    /** The only rank this link carries frames from, or -1 for the relay link. */
+    final int fixedPeer;
+    final String description;
+
+    /** Unparsed inbound bytes between position and limit (kept in read mode between pumps). */
+    final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN).flip();
+    final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.SIZE).order(ByteOrder.BIG_ENDIAN);
+    final ByteBuffer[] gather = new ByteBuffer[2];
+    final ArrayDeque<SendRequest> sendQueue = new ArrayDeque<>();
+
+    /** Payload bytes of the current inbound frame still to arrive; its inbox; whether it ends its message. */
+    int payloadRemaining;
+    PeerInbox payloadInbox;
+    boolean payloadLast;
+    /** End (exclusive) of the current outbound frame's payload within the head request's view. */
+    int frameEnd;
+    boolean frameLast;
+
+    SelectionKey key;
+    int interest;
+    int activeEpoch;
+    long bytesSent;
+    long bytesReceived;
+
+    Link(SocketChannel channel, LinkKind kind, int fixedPeer, String description) throws IOException {
+        this.channel = channel;
+        this.kind = kind;
+        this.fixedPeer = fixedPeer;
+        this.description = description;
+        channel.configureBlocking(false);
+        headerOut.limit(0);
+    }
+
+    public LinkKind kind() {
+        return kind;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing after a failure: nothing more to report
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.jfmi.core.channel;
+
+import io.jfmi.core.wire.JobAuth;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * First bytes on a direct link: the dialer names itself and the rank it wants, with a MAC under the job
+ * instance's session key; the acceptor answers one byte. A stray process (or a rank of another job) cannot pass.
+ *
+ * <pre> magic "JFMI" | version | from rank | to rank | HMAC-SHA256 (32 bytes)   =&gt; 48 bytes; reply 0x01 </pre>
+ */
+final class LinkHello {
+    static final int MAGIC = 0x4A464D49;
+    static final int VERSION = 1;
+    static final int SIZE = 16 + JobAuth.MAC_LENGTH;
+    static final byte ACCEPTED = 1;
+
+    final int from;
+    final int to;
+    final byte[] mac;
+
+    LinkHello(int from, int to, byte[] mac) {
+        this.from = from;
+        this.to = to;
+        this.mac = mac;
+    }
+
+    void writeTo(SocketChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.putInt(MAGIC).putInt(VERSION).putInt(from).putInt(to).put(mac).flip();
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** Reads a hello from a blocking channel whose socket has a read timeout set. */
+    static LinkHello readFrom(SocketChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        readFully(ch, b);
+        b.flip();
+        int magic = b.getInt();
+        int version = b.getInt();
+        if (magic != MAGIC) {
+            throw new IOException(String.format("not a jfmi link hello (magic 0x%08x)", magic));
+        }
+        if (version != VERSION) {
+            throw new IOException("link hello version " + version + ", this build speaks " + VERSION);
+        }
+        int from = b.getInt();
+        int to = b.getInt();
+        byte[] mac = new byte[JobAuth.MAC_LENGTH];
+        b.get(mac);
+        return new LinkHello(from, to, mac);
+    }
+
+    static void readFully(SocketChannel ch, ByteBuffer b) throws IOException {
+        // Socket read timeouts only apply to the socket's stream, not to SocketChannel.read.
+        java.io.InputStream in = ch.socket().getInputStream();
+        while (b.hasRemaining()) {
+            int n = in.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            if (n < 0) {
+                throw new EOFException("connection closed during link handshake");
+            }
+            b.position(b.position() + n);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jfmi.core.channel;
+
+import io.jfmi.core.rendezvous.Rendezvous;
+import io.jfmi.core.util.Deadline;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Turns the outcome of link setup (direct links per peer, relayed peers) into the per-peer link table. */
+public final class Links {
+    private Links() {
+    }
+
+    public static Link[] assemble(int rank, int size, String jobId, Map<Integer, DirectLinks.Established> dialed,
+            Map<Integer, DirectLinks.Established> accepted, Set<Integer> relayPeers, Rendezvous rendezvous,
+            Deadline deadline) throws IOException {
+        Link[] links = new Link[size];
+        for (Map<Integer, DirectLinks.Established> m : java.util.List.of(dialed, accepted)) {
+            for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
+                int peer = e.getKey();
+                DirectLinks.Established est = e.getValue();
+                if (relayPeers.contains(peer)) {
+                    est.channel().close();
+                    continue;
+                }
+                links[peer] = direct(est, peer);
+            }
+        }
+        if (!relayPeers.isEmpty()) {
+            SocketChannel ch = rendezvous.openRelay(deadline);
+            Link relay = new Link(ch, LinkKind.RELAY, -1, "relay link via " + rendezvous.describe());
+            for (int peer : relayPeers) {
+                links[peer] = relay;
+            }
+        }
+        for (int p = 0; p < size; p++) {
+            if (p != rank && links[p] == null) {
+                throw new IOException("no link to rank " + p + " after setup (job '" + jobId + "')");
+            }
+        }
+        return links;
+    }
+
+    private static Link direct(DirectLinks.Established est, int peer) throws IOException {
+        SocketChannel ch = est.channel();
+        ch.socket().setTcpNoDelay(true);
+        return new Link(ch, est.kind(), peer, est.kind().label() + " link to rank " + peer + " (" + est.address()
+                + ")");
+    }
+
+    /** "local=[1, 2] relay=[3]" */
+    public static String summary(Link[] links) {
+        Map<LinkKind, Set<Integer>> byKind = new EnumMap<>(LinkKind.class);
+        for (int p = 0; p < links.length; p++) {
+            if (links[p] != null) {
+                byKind.computeIfAbsent(links[p].kind, k -> new TreeSet<>()).add(p);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byKind.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k.label()).append('=').append(v));
+        return sb.length() == 0 ? "none (single rank)" : sb.toString();
+    }
+}

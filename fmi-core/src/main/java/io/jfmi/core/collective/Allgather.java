@@ -1,0 +1,87 @@
+package io.jfmi.core.collective;
+
+import io.jfmi.core.channel.Exchange;
+import io.jfmi.core.channel.Tags;
+import io.jfmi.core.util.Scratch;
+import io.jfmi.core.wire.OpCode;
+import java.nio.ByteBuffer;
+
+/**
+ * Allgather of equal blocks: afterwards {@code out} holds rank r's block at offset r * block on every rank.
+ *
+ * <ul>
+ *   <li>{@code bruck}: ceil(log2 N) rounds, any N. Blocks are gathered rotated (own block first) in scratch:
+ *       in round k a rank sends its first min(2^k, N - 2^k) blocks to rank - 2^k and receives as many from
+ *       rank + 2^k; a final rotation puts them in rank order. Best for small blocks (latency bound).</li>
+ *   <li>{@code ring}: N - 1 steps; in step s a rank passes block (rank - s) to its right neighbour and
+ *       receives block (rank - s - 1) from its left, straight into place. Bandwidth optimal for large blocks.</li>
+ * </ul>
+ */
+public final class Allgather {
+    private Allgather() {
+    }
+
+    /** {@code in} holds this rank's block at 0..block; {@code out} receives N blocks (may not alias {@code in}). */
+    public static void run(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, int block) {
+        int n = ctx.size();
+        long total = (long) block * n;
+        Exchange ex = ctx.begin(OpCode.ALLGATHER, block);
+        copy(in, 0, out, ctx.rank() * block, block);
+        if (n == 1) {
+            return;
+        }
+        switch (choose(ctx, total)) {
+            case BRUCK -> bruck(ctx, ex, out, block);
+            case RING -> ring(ctx, ex, out, block);
+            case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
+            default -> throw new IllegalStateException("unknown allgather algorithm");
+        }
+    }
+
+    static Tuning.AllgatherAlgorithm choose(CollectiveContext ctx, long totalBytes) {
+        Tuning.AllgatherAlgorithm forced = ctx.tuning().allgather();
+        return switch (forced) {
+            case AUTO -> totalBytes <= ctx.tuning().bruckMaxBytes() ? Tuning.AllgatherAlgorithm.BRUCK
+                    : Tuning.AllgatherAlgorithm.RING;
+            case BRUCK, RING -> forced;
+        };
+    }
+
+    private static void ring(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {
+        int n = ctx.size();
+        int rank = ctx.rank();
+        int right = (rank + 1) % n;
+        int left = (rank - 1 + n) % n;
+        for (int step = 0; step < n - 1; step++) {
+            int sendBlock = (rank - step + n) % n;
+            int recvBlock = (rank - step - 1 + n) % n;
+            ex.send(right, ctx.tag(step % Tags.MAX_ROUNDS), out, sendBlock * block, block);
+            ex.recv(left, ctx.tag(step % Tags.MAX_ROUNDS), out, recvBlock * block, block);
+            ex.await();
+        }
+    }
+
+    private static void bruck(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {
+        int n = ctx.size();
+        int rank = ctx.rank();
+        ByteBuffer rotated = ctx.scratch().get(Scratch.TEMP_A, n * block);
+        copy(out, rank * block, rotated, 0, block);
+        int round = 0;
+        for (int distance = 1; distance < n; distance <<= 1, round++) {
+            int blocks = Math.min(distance, n - distance);
+            ex.send((rank - distance + n) % n, ctx.tag(round), rotated, 0, blocks * block);
+            ex.recv((rank + distance) % n, ctx.tag(round), rotated, distance * block, blocks * block);
+            ex.await();
+        }
+        for (int i = 1; i < n; i++) {
+            copy(rotated, i * block, out, ((rank + i) % n) * block, block);
+        }
+    }
+
+    static void copy(ByteBuffer from, int fromOffset, ByteBuffer to, int toOffset, int length) {
+        if (length == 0 || (from == to && fromOffset == toOffset)) {
+            return;
+        }
+        to.put(toOffset, from, fromOffset, length);
+    }
+}

@@ -1,0 +1,126 @@
+package io.jfmi.core.collective;
+
+import io.jfmi.core.DataType;
+import io.jfmi.core.ReduceOp;
+import io.jfmi.core.channel.Exchange;
+import io.jfmi.core.channel.Tags;
+import io.jfmi.core.util.Scratch;
+import io.jfmi.core.wire.OpCode;
+import java.nio.ByteBuffer;
+
+/**
+ * Reduce to a root.
+ *
+ * <ul>
+ *   <li>{@code binomial}: ceil(log2 N) rounds. With ranks renumbered relative to the tree root, in round k a rank
+ *       whose bit k is set sends its partial result to rank - 2^k and stops; the others fold in the partial of
+ *       rank + 2^k on the right. Partials always cover contiguous rank ranges, left before right, so the result
+ *       is in rank order. For non-commutative ops the tree is rooted at rank 0 (where relative order is real
+ *       order) and the result is then sent to the root.</li>
+ *   <li>{@code linear}: the root receives every contribution and folds them strictly left to right; the only
+ *       correct choice for non-associative ops.</li>
+ * </ul>
+ */
+public final class Reduce {
+    private Reduce() {
+    }
+
+    /**
+     * @param in  this rank's contribution, bytes 0..count*size
+     * @param out the result, written at the root only (ignored elsewhere; may be null there)
+     */
+    public static void run(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, DataType type, int count,
+            ReduceOp op, int root) {
+        int bytes = count * type.size();
+        Exchange ex = ctx.begin(OpCode.REDUCE, bytes);
+        if (ctx.size() == 1) {
+            Allgather.copy(in, 0, out, 0, bytes);
+            return;
+        }
+        switch (choose(ctx, op)) {
+            case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root);
+            case LINEAR -> linear(ctx, ex, in, out, type, count, op, root);
+            case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
+            default -> throw new IllegalStateException("unknown reduce algorithm");
+        }
+    }
+
+    static Tuning.ReduceAlgorithm choose(CollectiveContext ctx, ReduceOp op) {
+        Tuning.ReduceAlgorithm forced = ctx.tuning().reduce();
+        if (!op.associative()) {
+            return Tuning.ReduceAlgorithm.LINEAR;
+        }
+        return switch (forced) {
+            case AUTO -> Tuning.ReduceAlgorithm.BINOMIAL;
+            case BINOMIAL, LINEAR -> forced;
+        };
+    }
+
+    private static void binomial(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,
+            int count, ReduceOp op, int root) {
+        int n = ctx.size();
+        int rank = ctx.rank();
+        int bytes = count * type.size();
+        int treeRoot = op.commutative() ? root : 0;
+        ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
+        ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
+        Allgather.copy(in, 0, acc, 0, bytes);
+        int vr = (rank - treeRoot + n) % n;
+        int round = 0;
+        for (int mask = 1; mask < n; mask <<= 1, round++) {
+            if ((vr & mask) != 0) {
+                ex.send((vr - mask + treeRoot) % n, ctx.tag(round), acc, 0, bytes);
+                ex.await();
+                break;
+            }
+            if (vr + mask < n) {
+                ex.recv((vr + mask + treeRoot) % n, ctx.tag(round), incoming, 0, bytes);
+                ex.await();
+                op.apply(acc, incoming, acc, type, count);
+            }
+        }
+        if (treeRoot == root) {
+            if (rank == root) {
+                Allgather.copy(acc, 0, out, 0, bytes);
+            }
+            return;
+        }
+        // Non-commutative op with root != 0: hand the rank-ordered result over in a round of its own.
+        int handOver = ctx.tag(Tags.MAX_ROUNDS - 1);
+        if (rank == treeRoot) {
+            ex.send(root, handOver, acc, 0, bytes);
+            ex.await();
+        } else if (rank == root) {
+            ex.recv(treeRoot, handOver, out, 0, bytes);
+            ex.await();
+        }
+    }
+
+    private static void linear(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,
+            int count, ReduceOp op, int root) {
+        int n = ctx.size();
+        int bytes = count * type.size();
+        if (ctx.rank() != root) {
+            ex.send(root, ctx.tag(0), in, 0, bytes);
+            ex.await();
+            return;
+        }
+        ByteBuffer all = ctx.scratch().get(Scratch.TEMP_A, n * bytes);
+        for (int p = 0; p < n; p++) {
+            if (p == root) {
+                Allgather.copy(in, 0, all, p * bytes, bytes);
+            } else {
+                ex.recv(p, ctx.tag(0), all, p * bytes, bytes);
+            }
+        }
+        ex.await();
+        ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_B, bytes);
+        Allgather.copy(all, 0, acc, 0, bytes);
+        ByteBuffer next = all.duplicate().order(all.order());
+        for (int p = 1; p < n; p++) {
+            next.clear().position(p * bytes).limit((p + 1) * bytes);
+            op.apply(acc, next.slice().order(all.order()), acc, type, count);
+        }
+        Allgather.copy(acc, 0, out, 0, bytes);
+    }
+}

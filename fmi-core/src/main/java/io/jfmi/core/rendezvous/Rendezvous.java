@@ -1,0 +1,45 @@
+package io.jfmi.core.rendezvous;
+
+import io.jfmi.core.FmiException;
+import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.proto.PeerTable;
+import io.jfmi.core.wire.proto.Register;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * How ranks of a job find each other and agree on channels. {@link ServerRendezvous} talks to the rendezvous
+ * server; {@link InProcessRendezvous} joins threads of one JVM (tests, single-process jobs). Calls happen in this
+ * order: join, agreeOnRelay, openRelay (only when some peer is relayed), watch, then leave or abort.
+ */
+public interface Rendezvous extends AutoCloseable {
+
+    /** Registers this rank and blocks until every rank of the job registered; returns the job's peer table. */
+    PeerTable join(Register registration, Deadline deadline);
+
+    /**
+     * Reports the lower ranks this rank reached with a direct link it dialed; returns the peers this rank must
+     * reach through the relay. Every rank gets a consistent answer: a pair is direct only when its dialer
+     * succeeded.
+     */
+    Set<Integer> agreeOnRelay(Set<Integer> dialedPeers, Deadline deadline);
+
+    /** Opens an authenticated connection to the relay, ready for data frames, in blocking mode. */
+    SocketChannel openRelay(Deadline deadline);
+
+    /** From now on, failures elsewhere in the job (a dead rank, an abort) are passed to {@code onFailure}. */
+    void watch(Consumer<FmiException> onFailure);
+
+    /** Tells the job this rank gave up, so the other ranks fail fast. Best effort, never throws. */
+    void abort(String reason);
+
+    /** Orderly leave: the job's other ranks are not told of a failure. */
+    void leave();
+
+    /** Where the rendezvous is, for messages. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,295 @@
+package io.jfmi.core.rendezvous;
+
+import io.jfmi.core.FmiException;
+import io.jfmi.core.PeerFailureException;
+import io.jfmi.core.RendezvousException;
+import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.ControlCodec;
+import io.jfmi.core.wire.JobAuth;
+import io.jfmi.core.wire.proto.Abort;
+import io.jfmi.core.wire.proto.ChannelPlan;
+import io.jfmi.core.wire.proto.ClientHello;
+import io.jfmi.core.wire.proto.ConnectReport;
+import io.jfmi.core.wire.proto.ControlMessage;
+import io.jfmi.core.wire.proto.Goodbye;
+import io.jfmi.core.wire.proto.PeerTable;
+import io.jfmi.core.wire.proto.Purpose;
+import io.jfmi.core.wire.proto.Register;
+import io.jfmi.core.wire.proto.RelayAttach;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rendezvous through the jfmi rendezvous server over one control connection (protobuf, length-prefixed). After
+ * setup a daemon thread listens on that connection for failure notices; the data path never waits on it.
+ */
+public final class ServerRendezvous implements Rendezvous {
+    private static final Logger log = LoggerFactory.getLogger(ServerRendezvous.class);
+
+    private final InetSocketAddress server;
+    private final String jobId;
+    private final int rank;
+    private final int worldSize;
+    private final byte[] secret;
+    private final long connectTimeoutMillis;
+    private Socket control;
+    private InputStream in;
+    private OutputStream out;
+    private volatile boolean leaving;
+    private Thread watcher;
+
+    public ServerRendezvous(InetSocketAddress server, String jobId, int rank, int worldSize, byte[] secret,
+            long connectTimeoutMillis) {
+        this.server = server;
+        this.jobId = jobId;
+        this.rank = rank;
+        this.worldSize = worldSize;
+        this.secret = secret.clone();
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    @Override
+    public String describe() {
+        return "rendezvous server " + server.getHostString() + ":" + server.getPort();
+    }
+
+    @Override
+    public PeerTable join(Register registration, Deadline deadline) {
+        try {
+            control = connect(deadline);
+            in = control.getInputStream();
+            out = control.getOutputStream();
+            byte[] nonce = handshake(Purpose.CONTROL, deadline);
+            Register signed = registration.toBuilder()
+                    .setMac(com.google.protobuf.ByteString.copyFrom(
+                            JobAuth.registrationMac(secret, nonce, Purpose.CONTROL.name(), jobId, rank, worldSize)))
+                    .build();
+            send(ControlMessage.newBuilder().setRegister(signed).build());
+            ControlMessage reply = receive(deadline, "the peer table (waiting for all " + worldSize
+                    + " ranks of job '" + jobId + "' to register)");
+            if (!reply.hasPeerTable()) {
+                throw unexpected(reply, "peer table");
+            }
+            return reply.getPeerTable();
+        } catch (IOException e) {
+            throw new RendezvousException("rank " + rank + " of job '" + jobId + "' could not join through "
+                    + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Set<Integer> agreeOnRelay(Set<Integer> dialedPeers, Deadline deadline) {
+        try {
+            send(ControlMessage.newBuilder()
+                    .setConnectReport(ConnectReport.newBuilder().addAllDirectPeers(dialedPeers)).build());
+            ControlMessage reply = receive(deadline, "the channel plan (waiting for every rank's connect report)");
+            if (!reply.hasChannelPlan()) {
+                throw unexpected(reply, "channel plan");
+            }
+            ChannelPlan plan = reply.getChannelPlan();
+            return new HashSet<>(plan.getRelayPeersList());
+        } catch (IOException e) {
+            throw new RendezvousException("rank " + rank + " of job '" + jobId + "' lost " + describe()
+                    + " while agreeing on channels: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public SocketChannel openRelay(Deadline deadline) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.socket().setTcpNoDelay(true);
+            channel.socket().connect(server, (int) Math.min(deadline.remainingMillis(), connectTimeoutMillis));
+            Socket s = channel.socket();
+            s.setSoTimeout((int) deadline.remainingMillis());
+            InputStream rin = s.getInputStream();
+            OutputStream rout = s.getOutputStream();
+            ControlCodec.write(rout, hello(Purpose.RELAY));
+            ControlMessage challenge = ControlCodec.read(rin, describe());
+            if (!challenge.hasChallenge()) {
+                throw unexpected(challenge, "challenge");
+            }
+            byte[] mac = JobAuth.registrationMac(secret, challenge.getChallenge().getNonce().toByteArray(),
+                    Purpose.RELAY.name(), jobId, rank, worldSize);
+            ControlCodec.write(rout, ControlMessage.newBuilder()
+                    .setRelayAttach(RelayAttach.newBuilder().setMac(com.google.protobuf.ByteString.copyFrom(mac)))
+                    .build());
+            ControlMessage ready = ControlCodec.read(rin, describe());
+            if (!ready.hasRelayReady()) {
+                throw unexpected(ready, "relay ready");
+            }
+            s.setSoTimeout(0);
+            return channel;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new RendezvousException("rank " + rank + " of job '" + jobId + "' could not open the relay at "
+                    + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void watch(Consumer<FmiException> onFailure) {
+        watcher = new Thread(() -> watchLoop(onFailure), "jfmi-control-" + jobId + "-" + rank);
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void watchLoop(Consumer<FmiException> onFailure) {
+        try {
+            control.setSoTimeout(0);
+            while (true) {
+                ControlMessage m = ControlCodec.read(in, describe());
+                if (m.hasPeerFailed()) {
+                    int failed = m.getPeerFailed().getRank();
+                    onFailure.accept(new PeerFailureException("rank " + failed + " of job '" + jobId
+                            + "' failed (" + m.getPeerFailed().getReason() + "), reported by " + describe()
+                            + " to rank " + rank, failed));
+                } else if (m.hasAbort()) {
+                    Abort a = m.getAbort();
+                    onFailure.accept(new PeerFailureException("job '" + jobId + "' aborted by rank " + a.getRank()
+                            + ": " + a.getReason(), a.getRank()));
+                } else if (m.hasError()) {
+                    onFailure.accept(new FmiException(describe() + " reported an error to rank " + rank
+                            + " of job '" + jobId + "': " + m.getError().getCode() + ": "
+                            + m.getError().getMessage()));
+                } else {
+                    log.warn("rank {} of job '{}': ignoring unexpected control message {}", rank, jobId,
+                            m.getBodyCase());
+                }
+            }
+        } catch (IOException e) {
+            if (!leaving) {
+                // The data links may still work; relayed pairs will fail on their own when the relay goes.
+                log.warn("rank {} of job '{}' lost its control connection to {}: {}", rank, jobId, describe(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void abort(String reason) {
+        try {
+            send(ControlMessage.newBuilder()
+                    .setAbort(Abort.newBuilder().setRank(rank).setReason(reason == null ? "" : reason)).build());
+        } catch (IOException | RuntimeException e) {
+            log.debug("rank {}: could not report abort to {}: {}", rank, describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void leave() {
+        leaving = true;
+        try {
+            send(ControlMessage.newBuilder().setGoodbye(Goodbye.getDefaultInstance()).build());
+        } catch (IOException | RuntimeException e) {
+            log.debug("rank {}: goodbye to {} not delivered: {}", rank, describe(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        leaving = true;
+        if (control != null) {
+            try {
+                control.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private Socket connect(Deadline deadline) throws IOException {
+        IOException last = null;
+        // The server may still be starting (e.g. launched together with the ranks): retry until the deadline.
+        while (!deadline.expired()) {
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(server, (int) Math.min(deadline.remainingMillis(), connectTimeoutMillis));
+                return s;
+            } catch (IOException e) {
+                last = e;
+                s.close();
+                sleepQuietly(Math.min(200, deadline.remainingMillis()));
+            }
+        }
+        throw new IOException("could not connect within " + deadline.budgetMillis() + " ms"
+                + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+    }
+
+    private byte[] handshake(Purpose purpose, Deadline deadline) throws IOException {
+        send(hello(purpose));
+        ControlMessage reply = receive(deadline, "the server's challenge");
+        if (!reply.hasChallenge()) {
+            throw unexpected(reply, "challenge");
+        }
+        return reply.getChallenge().getNonce().toByteArray();
+    }
+
+    private ControlMessage hello(Purpose purpose) {
+        return ControlMessage.newBuilder().setHello(ClientHello.newBuilder()
+                .setProtocolVersion(ControlCodec.PROTOCOL_VERSION).setJobId(jobId).setRank(rank)
+                .setWorldSize(worldSize).setPurpose(purpose)).build();
+    }
+
+    private synchronized void send(ControlMessage m) throws IOException {
+        if (out == null) {
+            throw new IOException("not connected");
+        }
+        ControlCodec.write(out, m);
+    }
+
+    private ControlMessage receive(Deadline deadline, String what) throws IOException {
+        if (deadline.expired()) {
+            throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what);
+        }
+        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis()));
+        try {
+            ControlMessage m = ControlCodec.read(in, describe());
+            if (m.hasError()) {
+                throw new RendezvousException(describe() + " refused rank " + rank + " of job '" + jobId + "': "
+                        + m.getError().getCode() + ": " + m.getError().getMessage());
+            }
+            return m;
+        } catch (SocketTimeoutException e) {
+            throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what, e);
+        } catch (EOFException e) {
+            throw new IOException("the server closed the connection while rank " + rank + " waited for " + what, e);
+        }
+    }
+
+    private RendezvousException unexpected(ControlMessage m, String expected) {
+        return new RendezvousException(describe() + " sent " + m.getBodyCase() + " where rank " + rank + " of job '"
+                + jobId + "' expected " + expected);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+}
