@@ -57,7 +57,8 @@ final class FrameReader {
                     int n = link.channel.read(target);
                     target.limit(savedLimit);
                     if (n < 0) {
-                        throw closedByPeer(link, "in the middle of a frame");
+                        link.peerClosed = true;
+                        return moved;
                     }
                     if (n == 0) {
                         return moved;
@@ -79,7 +80,9 @@ final class FrameReader {
             int n = link.channel.read(in);
             in.flip();
             if (n < 0) {
-                throw closedByPeer(link, link.payloadRemaining > 0 || in.hasRemaining() ? "in the middle of a frame" : "");
+                // Not an error yet: the peer may have sent all we need and left. The transport decides.
+                link.peerClosed = true;
+                return moved;
             }
             if (n == 0) {
                 return moved;
@@ -211,8 +214,9 @@ final class FrameReader {
         return true;
     }
 
-    private PeerFailureException closedByPeer(Link link, String when) {
-        String suffix = when.isEmpty() ? "" : " " + when;
+    /** The error for a link whose peer closed while this rank still needed it. */
+    PeerFailureException closedByPeer(Link link) {
+        String suffix = link.payloadRemaining > 0 || link.in.hasRemaining() ? " in the middle of a frame" : "";
         if (link.fixedPeer < 0) {
             return new PeerFailureException("the rendezvous server closed the relay connection" + suffix + " (job '"
                     + jobId + "', rank " + rank + ")", -1);

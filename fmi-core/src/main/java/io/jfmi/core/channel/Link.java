@@ -37,6 +37,8 @@ public final class Link {
     int frameEnd;
     boolean frameLast;
 
+    /** The other side closed the connection (end of stream seen). */
+    boolean peerClosed;
     SelectionKey key;
     int interest;
     int activeEpoch;

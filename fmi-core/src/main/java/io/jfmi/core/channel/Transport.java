@@ -206,6 +206,14 @@ public final class Transport implements AutoCloseable {
                 }
                 moved |= reader.readFrom(l);
             }
+            if (allDone(ex)) {
+                return;
+            }
+            for (int i = 0; i < activeCount; i++) {
+                if (active[i].peerClosed && stillNeeded(active[i], ex)) {
+                    throw reader.closedByPeer(active[i]);
+                }
+            }
             if (moved) {
                 spinStart = System.nanoTime();
                 continue;
@@ -221,6 +229,19 @@ public final class Transport implements AutoCloseable {
             park(ex);
             spinStart = System.nanoTime();
         }
+    }
+
+    /** True when the exchange still has a send queued on, or a receive expected over, this link. */
+    private boolean stillNeeded(Link l, Exchange ex) {
+        if (!l.sendQueue.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < ex.recvCount; i++) {
+            if (!ex.recvs[i].done && linkOf[ex.recvs[i].peer] == l) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean allDone(Exchange ex) {
