@@ -1,0 +1,86 @@
+package io.jfmi.rendezvous;
+
+import io.jfmi.core.util.SecretFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar rendezvous.jar}: runs the server until interrupted. */
+@Command(name = "rendezvous", mixinStandardHelpOptions = true, version = "jfmi rendezvous 0.1.0",
+        description = {"Registers jobs and ranks, hands out peer tables, agrees on channels and relays data frames "
+                + "between ranks that cannot reach each other directly.", ""},
+        sortOptions = false)
+public final class RendezvousMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RendezvousMain.class);
+
+    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = "0.0.0.0";
+
+    @Option(names = "--port", description = "Control and relay port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--http-port", description = "Port for GET /healthz and GET /metrics; 0 picks a free port, "
+            + "-1 turns HTTP off (default: ${DEFAULT-VALUE}).")
+    int httpPort = ServerConfig.DEFAULT_HTTP_PORT;
+
+    @Option(names = "--secret-file", description = "Job secrets: lines of '<secret>' (any job) or "
+            + "'<job-id> <secret>'. Created with a random any-job secret if missing (default: ${DEFAULT-VALUE}).")
+    Path secretFile = Path.of("rendezvous.secret");
+
+    @Option(names = "--max-frame-bytes", description = "Largest relayed data frame payload (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes = 1 << 20;
+
+    @Option(names = "--max-jobs", description = "Jobs held at once (default: ${DEFAULT-VALUE}).")
+    int maxJobs = 1024;
+
+    @Option(names = "--max-world-size", description = "Ranks per job (default: ${DEFAULT-VALUE}).")
+    int maxWorldSize = 1024;
+
+    @Option(names = "--job-idle-timeout", description = "Seconds after which a job that has not formed, or has no "
+            + "connected rank, is forgotten (default: ${DEFAULT-VALUE}).")
+    long jobIdleTimeoutSeconds = 600;
+
+    @Option(names = "--handshake-timeout", description = "Seconds a new connection has to say hello and prove the "
+            + "secret (default: ${DEFAULT-VALUE}).")
+    long handshakeTimeoutSeconds = 30;
+
+    @Option(names = "--port-file", description = "Write the bound control and HTTP ports here (two lines) once "
+            + "listening; for scripts that use port 0.")
+    Path portFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RendezvousMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SecretFile secrets;
+        if (Files.exists(secretFile)) {
+            secrets = SecretFile.read(secretFile);
+        } else {
+            secrets = SecretFile.generate(secretFile);
+            log.info("generated a random job secret in {} (give this file to the ranks: --secret-file)",
+                    secretFile.toAbsolutePath());
+        }
+        ServerConfig config = ServerConfig.defaults(secrets).withPorts(host, port, httpPort)
+                .withLimits(maxFrameBytes, maxJobs, maxWorldSize, Duration.ofSeconds(jobIdleTimeoutSeconds),
+                        Duration.ofSeconds(handshakeTimeoutSeconds))
+                .validate();
+        RendezvousServer server = RendezvousServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jfmi-rendezvous-shutdown"));
+        if (portFile != null) {
+            Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+            Files.writeString(tmp, server.port() + "\n" + server.httpPort() + "\n");
+            Files.move(tmp, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        server.awaitClose();
+        return 0;
+    }
+}

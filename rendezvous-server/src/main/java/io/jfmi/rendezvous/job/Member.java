@@ -1,0 +1,19 @@
+package io.jfmi.rendezvous.job;
+
+import io.jfmi.core.wire.proto.PeerInfo;
+import io.netty.channel.Channel;
+
+/** One registered rank of a job: its control connection, what it told us, and its relay connection if any. */
+final class Member {
+    final int rank;
+    final Channel control;
+    final PeerInfo info;
+    Channel relay;
+    boolean left;
+
+    Member(int rank, Channel control, PeerInfo info) {
+        this.rank = rank;
+        this.control = control;
+        this.info = info;
+    }
+}

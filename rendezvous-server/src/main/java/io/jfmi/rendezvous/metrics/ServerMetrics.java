@@ -1,0 +1,94 @@
+package io.jfmi.rendezvous.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+
+/** Counters the server keeps, rendered as Prometheus text. */
+public final class ServerMetrics {
+    private final LongAdder connections = new LongAdder();
+    private final LongAdder jobsFormed = new LongAdder();
+    private final LongAdder relayedBytes = new LongAdder();
+    private final LongAdder relayedFrames = new LongAdder();
+    private final LongAdder relayPauses = new LongAdder();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> channels = new ConcurrentHashMap<>();
+    private volatile IntSupplier jobs = () -> 0;
+    private volatile IntSupplier ranks = () -> 0;
+
+    public void gauges(IntSupplier jobCount, IntSupplier rankCount) {
+        this.jobs = jobCount;
+        this.ranks = rankCount;
+    }
+
+    public void connectionOpened() {
+        connections.increment();
+    }
+
+    public void jobFormed() {
+        jobsFormed.increment();
+    }
+
+    public void relayed(int bytes) {
+        relayedBytes.add(bytes);
+        relayedFrames.increment();
+    }
+
+    public void relayPaused() {
+        relayPauses.increment();
+    }
+
+    /** Counts an error by kind, e.g. "auth_failed", "malformed_frame". */
+    public void error(String kind) {
+        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    /** Counts a rank pair's channel by kind ("direct" or "relay"). */
+    public void channel(String kind, int pairs) {
+        channels.computeIfAbsent(kind, k -> new LongAdder()).add(pairs);
+    }
+
+    public long relayedBytes() {
+        return relayedBytes.sum();
+    }
+
+    public long errorCount(String kind) {
+        LongAdder a = errors.get(kind);
+        return a == null ? 0 : a.sum();
+    }
+
+    public String prometheus() {
+        StringBuilder sb = new StringBuilder();
+        gauge(sb, "jfmi_jobs", "Jobs currently held by the server", jobs.getAsInt());
+        gauge(sb, "jfmi_ranks", "Ranks currently connected", ranks.getAsInt());
+        counter(sb, "jfmi_connections_total", "Connections accepted", connections.sum());
+        counter(sb, "jfmi_jobs_formed_total", "Jobs whose ranks all registered", jobsFormed.sum());
+        counter(sb, "jfmi_relayed_bytes_total", "Data frame bytes forwarded by the relay", relayedBytes.sum());
+        counter(sb, "jfmi_relayed_frames_total", "Data frames forwarded by the relay", relayedFrames.sum());
+        counter(sb, "jfmi_relay_pauses_total", "Times a relay sender was paused for a slow receiver",
+                relayPauses.sum());
+        sb.append("# HELP jfmi_channel_pairs_total Rank pairs by channel kind\n");
+        sb.append("# TYPE jfmi_channel_pairs_total counter\n");
+        new TreeMap<>(channels).forEach((k, v) -> sb.append("jfmi_channel_pairs_total{kind=\"").append(k)
+                .append("\"} ").append(v.sum()).append('\n'));
+        sb.append("# HELP jfmi_errors_total Errors by kind\n");
+        sb.append("# TYPE jfmi_errors_total counter\n");
+        new TreeMap<>(errors).forEach((k, v) -> sb.append("jfmi_errors_total{kind=\"").append(k).append("\"} ")
+                .append(v.sum()).append('\n'));
+        return sb.toString();
+    }
+
+    private static void gauge(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" gauge\n");
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n");
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+}

@@ -1,0 +1,28 @@
+package io.jfmi.rendezvous.relay;
+
+import io.jfmi.core.wire.FrameHeader;
+import io.jfmi.rendezvous.job.Job;
+import io.jfmi.rendezvous.metrics.ServerMetrics;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+
+/** Turns an authenticated control pipeline into a relay pipeline: data frames in, data frames out, no protobuf. */
+public final class RelayPipeline {
+    /** A receiver is "slow" past this much unsent output; its senders pause until it drains below the low mark. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
+
+    private RelayPipeline() {
+    }
+
+    public static void switchTo(ChannelPipeline p, Job job, int rank, int maxFramePayload, ServerMetrics metrics) {
+        p.channel().config().setWriteBufferWaterMark(WATER_MARK);
+        p.remove("protobufEncoder");
+        p.remove("frameEncoder");
+        p.remove("protobufDecoder");
+        p.replace("frameDecoder", "relayFrameDecoder", new LengthFieldBasedFrameDecoder(
+                FrameHeader.SIZE + maxFramePayload, FrameHeader.LENGTH_OFFSET, 4,
+                FrameHeader.SIZE - FrameHeader.LENGTH_OFFSET - 4, 0));
+        p.replace("control", "relay", new RelayHandler(job, rank, maxFramePayload, metrics));
+    }
+}
