@@ -1,0 +1,32 @@
+package io.jfmi.worker;
+
+import io.jfmi.worker.cli.LaunchCommand;
+import io.jfmi.worker.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar worker.jar <command>}. */
+@Command(name = "worker", mixinStandardHelpOptions = true, version = "jfmi worker 0.1.0",
+        description = "A jfmi rank, and a launcher for whole local jobs.",
+        subcommands = {RunCommand.class, LaunchCommand.class, CommandLine.HelpCommand.class})
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; bad arguments print the problem and usage and give exit code 64. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(WorkerMain.class);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 64;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+}

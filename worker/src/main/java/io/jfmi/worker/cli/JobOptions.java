@@ -1,0 +1,53 @@
+package io.jfmi.worker.cli;
+
+import io.jfmi.core.CommunicatorOptions;
+import io.jfmi.core.util.SecretFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every rank process takes to join a job (shared by worker and benchmark ranks). */
+public final class JobOptions {
+    @Option(names = "--rendezvous", required = true, paramLabel = "HOST:PORT",
+            description = "Rendezvous server address.")
+    public String rendezvous;
+
+    @Option(names = "--job", required = true, paramLabel = "ID", description = "Job id (letters, digits, . _ : -).")
+    public String job;
+
+    @Option(names = "--secret-file", required = true, paramLabel = "FILE",
+            description = "File holding the job secret (same format as the server's).")
+    public Path secretFile;
+
+    @Option(names = "--rank", required = true, description = "This process's rank, 0..world-size-1.")
+    public int rank;
+
+    @Option(names = "--world-size", required = true, description = "Number of ranks in the job.")
+    public int worldSize;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Deadline of every collective and point-to-point call (default: ${DEFAULT-VALUE}).")
+    public long timeoutSeconds = 60;
+
+    @Option(names = "--join-timeout", paramLabel = "SECONDS",
+            description = "Deadline for all ranks to register and connect (default: ${DEFAULT-VALUE}).")
+    public long joinTimeoutSeconds = 120;
+
+    @Option(names = "--force-relay", description = "Send every pair through the server's relay.")
+    public boolean forceRelay;
+
+    /** Builds validated communicator options; names the file when the secret cannot be read. */
+    public CommunicatorOptions toCommunicatorOptions() {
+        byte[] secret;
+        try {
+            secret = SecretFile.read(secretFile).secretFor(job).orElseThrow(() -> new IllegalArgumentException(
+                    "secret file " + secretFile + " has no secret for job '" + job + "'"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
+                .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
+                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).build();
+    }
+}

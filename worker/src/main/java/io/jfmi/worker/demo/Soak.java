@@ -1,0 +1,41 @@
+package io.jfmi.worker.demo;
+
+import io.jfmi.core.Communicator;
+import io.jfmi.core.DataBuffer;
+import io.jfmi.core.ReduceOp;
+import java.io.PrintStream;
+
+/** Runs verified allreduce + barrier rounds for a while: a steady job to kill ranks in, or to watch. */
+public final class Soak {
+    private Soak() {
+    }
+
+    /** Returns 0 when every round gave the right sum, 3 otherwise. */
+    public static int run(Communicator comm, double seconds, PrintStream out) {
+        comm.barrier();
+        out.println("soak started");
+        out.flush();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long rounds = 0;
+        long n = comm.size();
+        long[] in = new long[256];
+        long[] sum = new long[256];
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < in.length; i++) {
+                in[i] = rounds * 1000 + i + comm.rank();
+            }
+            comm.allreduce(DataBuffer.of(in), DataBuffer.of(sum), ReduceOp.SUM);
+            for (int i = 0; i < sum.length; i++) {
+                long expected = n * (rounds * 1000 + i) + n * (n - 1) / 2;
+                if (sum[i] != expected) {
+                    out.printf("ERROR: round %d element %d: got %d, expected %d%n", rounds, i, sum[i], expected);
+                    return 3;
+                }
+            }
+            comm.barrier();
+            rounds++;
+        }
+        out.printf("soak finished: %d verified rounds%n", rounds);
+        return 0;
+    }
+}

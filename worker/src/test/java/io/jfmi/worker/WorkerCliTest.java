@@ -1,0 +1,64 @@
+package io.jfmi.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class WorkerCliTest {
+
+    private static String[] captureErr(Runnable r) {
+        PrintStream old = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+            System.setOut(oldOut);
+        }
+        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("--help"));
+        assertEquals(0, code[0]);
+        assertTrue(io[0].contains("launch") && io[0].contains("run"), io[0]);
+    }
+
+    @Test
+    void missingSecretFileIsNamed() {
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--rendezvous", "127.0.0.1:1", "--job",
+                "j", "--secret-file", "/nonexistent/secret", "--rank", "0", "--world-size", "1"));
+        assertEquals(64, code[0]);
+        assertTrue(io[1].contains("/nonexistent/secret"), io[1]);
+    }
+
+    @Test
+    void rankOutsideTheWorldIsNamed() throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
+        java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--rendezvous", "127.0.0.1:1", "--job",
+                "j", "--secret-file", secret.toString(), "--rank", "5", "--world-size", "4"));
+        assertEquals(64, code[0]);
+        assertTrue(io[1].contains("rank must be 0..3"), io[1]);
+    }
+
+    @Test
+    void unknownOptionShowsUsage() {
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("launch", "--no-such-option"));
+        assertEquals(2, code[0]);
+        assertTrue(io[1].contains("Unknown option"), io[1]);
+    }
+}
