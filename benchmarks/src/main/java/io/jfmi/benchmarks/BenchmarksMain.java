@@ -1,0 +1,26 @@
+package io.jfmi.benchmarks;
+
+import io.jfmi.benchmarks.collective.CollectivesCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar benchmarks.jar <benchmark>}. */
+@Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
+        description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
+        subcommands = {CollectivesCommand.class, CommandLine.HelpCommand.class})
+public final class BenchmarksMain {
+    private BenchmarksMain() {
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(BenchmarksMain.class);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 64;
+            }
+            throw ex;
+        });
+        System.exit(cl.execute(args));
+    }
+}

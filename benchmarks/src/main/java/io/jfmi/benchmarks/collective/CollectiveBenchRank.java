@@ -1,0 +1,109 @@
+package io.jfmi.benchmarks.collective;
+
+import io.jfmi.core.Communicator;
+import io.jfmi.core.DataBuffer;
+import io.jfmi.core.FmiException;
+import io.jfmi.worker.cli.JobOptions;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * One rank of the collective benchmark (started by {@link CollectivesCommand}). For each op and size: verify one
+ * call if asked, warm up, then time each of N calls. Rank 0 prints one RESULT line per op and size with the mean
+ * latency averaged over ranks and the p50/p99 of the slowest rank (OSU reports averages; tails matter too).
+ */
+@Command(name = "collective-bench-rank", mixinStandardHelpOptions = true)
+public final class CollectiveBenchRank implements Callable<Integer> {
+    static final String RESULT_PREFIX = "RESULT ";
+
+    @Mixin
+    JobOptions job;
+
+    @Option(names = "--ops", split = ",", required = true)
+    List<String> ops;
+
+    @Option(names = "--sizes", split = ",", required = true)
+    List<Integer> sizes;
+
+    @Option(names = "--iterations", required = true)
+    int iterations;
+
+    @Option(names = "--warmup", required = true)
+    int warmup;
+
+    @Option(names = "--verify")
+    boolean verify;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CollectiveBenchRank()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        try (Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
+            for (String name : ops) {
+                BenchOp op = BenchOp.parse(name);
+                for (int size : op == BenchOp.BARRIER ? List.of(0) : sizes) {
+                    BenchOp.Buffers buffers = new BenchOp.Buffers(size, comm.size());
+                    if (verify) {
+                        String problem = op.verify(comm, buffers);
+                        if (problem != null) {
+                            System.out.printf("VERIFY FAILED on rank %d: %s (%d bytes, %d ranks)%n", comm.rank(),
+                                    problem, size, comm.size());
+                            return 3;
+                        }
+                    }
+                    report(comm, op, size, time(comm, op, buffers));
+                }
+            }
+            return 0;
+        } catch (FmiException e) {
+            System.out.println("rank " + job.rank + " failed: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private Histogram time(Communicator comm, BenchOp op, BenchOp.Buffers buffers) {
+        Histogram h = new Histogram(3_600_000_000_000L, 3);
+        comm.barrier();
+        for (int i = 0; i < warmup; i++) {
+            op.call(comm, buffers);
+        }
+        comm.barrier();
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            op.call(comm, buffers);
+            h.recordValue(Math.max(1, System.nanoTime() - t0));
+        }
+        return h;
+    }
+
+    private void report(Communicator comm, BenchOp op, int size, Histogram h) {
+        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99)};
+        double[] all = comm.rank() == 0 ? new double[3 * comm.size()] : null;
+        comm.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
+        if (comm.rank() != 0) {
+            return;
+        }
+        double meanSum = 0;
+        double p50 = 0;
+        double p99 = 0;
+        for (int r = 0; r < comm.size(); r++) {
+            meanSum += all[3 * r];
+            p50 = Math.max(p50, all[3 * r + 1]);
+            p99 = Math.max(p99, all[3 * r + 2]);
+        }
+        System.out.println(RESULT_PREFIX + String.format(Locale.ROOT,
+                "{\"system\":\"jfmi\",\"ranks\":%d,\"op\":\"%s\",\"bytes\":%d,\"iterations\":%d,"
+                        + "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"verified\":%b}",
+                comm.size(), op.label(), size, iterations, meanSum / comm.size() / 1000.0, p50 / 1000.0,
+                p99 / 1000.0, verify));
+        System.out.flush();
+    }
+}

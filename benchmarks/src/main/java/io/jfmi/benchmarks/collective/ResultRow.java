@@ -1,0 +1,46 @@
+package io.jfmi.benchmarks.collective;
+
+import io.jfmi.benchmarks.Sizes;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One measured (system, ranks, op, size) point, parsed from a RESULT line. */
+public record ResultRow(String system, int ranks, String op, long bytes, int iterations, double meanUs,
+        double p50Us, double p99Us) {
+
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"?([^,\"}]+)\"?");
+
+    public static ResultRow parse(String json) {
+        java.util.Map<String, String> f = new java.util.HashMap<>();
+        Matcher m = FIELD.matcher(json);
+        while (m.find()) {
+            f.put(m.group(1), m.group(2));
+        }
+        return new ResultRow(f.get("system"), Integer.parseInt(f.get("ranks")), f.get("op"),
+                Long.parseLong(f.get("bytes")), Integer.parseInt(f.get("iterations")),
+                Double.parseDouble(f.get("mean_us")), Double.parseDouble(f.get("p50_us")),
+                Double.parseDouble(f.get("p99_us")));
+    }
+
+    public static String table(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-8s %5s %-10s %8s %11s %11s %11s%n", "system", "ranks", "op", "bytes",
+                "mean(us)", "p50(us)", "p99(us)"));
+        for (ResultRow r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-8s %5d %-10s %8s %11.2f %11.2f %11.2f%n", r.system, r.ranks, r.op,
+                    Sizes.format(r.bytes), r.meanUs, r.p50Us, r.p99Us));
+        }
+        return sb.toString();
+    }
+
+    public static String csv(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder("system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us\n");
+        for (ResultRow r : rows) {
+            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.3f,%.3f,%.3f%n", r.system, r.ranks, r.op, r.bytes,
+                    r.iterations, r.meanUs, r.p50Us, r.p99Us));
+        }
+        return sb.toString();
+    }
+}
