@@ -235,8 +235,10 @@ public final class Job {
                     .setReason("its connection to the rendezvous server closed without a goodbye")).build(), rank);
             log.warn("job '{}' rank {} disconnected without a goodbye: told {} other ranks", id, rank, told);
             metrics.error("rank_lost");
+            closeRelay(m);
         }
-        closeRelay(m);
+        // After a goodbye the relay connection stays: frames the rank sent before leaving may still be queued
+        // behind a slow receiver, and the rank closes it itself once they are out.
         return allGone();
     }
 
