@@ -10,10 +10,15 @@ import io.jfmi.core.channel.WaitStrategy;
 import io.jfmi.core.collective.Allgather;
 import io.jfmi.core.collective.Allreduce;
 import io.jfmi.core.collective.Barrier;
+import io.jfmi.core.collective.Alltoall;
 import io.jfmi.core.collective.Bcast;
+import io.jfmi.core.collective.Blocks;
 import io.jfmi.core.collective.CollectiveContext;
 import io.jfmi.core.collective.Gather;
 import io.jfmi.core.collective.Reduce;
+import io.jfmi.core.collective.ReduceScatter;
+import io.jfmi.core.collective.Scan;
+import io.jfmi.core.collective.Scatter;
 import io.jfmi.core.rendezvous.ChannelPlanner;
 import io.jfmi.core.rendezvous.InProcessRendezvous;
 import io.jfmi.core.rendezvous.LocalEndpoints;
@@ -183,10 +188,63 @@ public final class Communicator implements AutoCloseable {
             requireCount(recv, (long) send.count() * size(), "gather receive buffer");
             out = recv.writeView(scratch, Scratch.STAGING_OUT);
         }
-        Gather.run(ctx, in, out, send.byteSize(), root);
+        Gather.run(ctx, in, out, Blocks.ofCounts(equal(send.count()), send.type().size()), root);
         if (out != null) {
             recv.commit(out);
         }
+    }
+
+    /** Like {@link #gather} with per-rank element counts: rank r sends {@code counts[r]} elements. */
+    public void gatherv(DataBuffer send, DataBuffer recv, int[] counts, int root) {
+        checkRoot(root);
+        Blocks blocks = blocks(counts, send.type(), "gatherv");
+        requireCount(send, counts[rank()], "gatherv send buffer (counts[" + rank() + "])");
+        ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
+        ByteBuffer out = null;
+        if (rank() == root) {
+            Objects.requireNonNull(recv, "gatherv: the root needs a receive buffer");
+            requireSameType(send, recv, "gatherv");
+            requireCount(recv, sum(counts), "gatherv receive buffer");
+            out = recv.writeView(scratch, Scratch.STAGING_OUT);
+        }
+        Gather.run(ctx, in, out, blocks, root);
+        if (out != null) {
+            recv.commit(out);
+        }
+    }
+
+    /** The root's {@code send} (size x recv.count elements) is cut into blocks; rank r gets block r. */
+    public void scatter(DataBuffer send, DataBuffer recv, int root) {
+        scatterv(send, equal(recv.count()), recv, root);
+    }
+
+    /** Like {@link #scatter} with per-rank element counts. {@code send} may be null except at the root. */
+    public void scatterv(DataBuffer send, int[] counts, DataBuffer recv, int root) {
+        checkRoot(root);
+        Blocks blocks = blocks(counts, recv.type(), "scatterv");
+        requireCount(recv, counts[rank()], "scatterv receive buffer (counts[" + rank() + "])");
+        ByteBuffer in = null;
+        if (rank() == root) {
+            Objects.requireNonNull(send, "scatter: the root needs a send buffer");
+            requireSameType(send, recv, "scatter");
+            requireCount(send, sum(counts), "scatter send buffer");
+            in = send.readView(scratch, Scratch.STAGING_IN);
+        }
+        ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
+        Scatter.run(ctx, in, out, blocks, root);
+        recv.commit(out);
+    }
+
+    /** Like {@link #allgather} with per-rank element counts: rank r contributes {@code counts[r]} elements. */
+    public void allgatherv(DataBuffer send, DataBuffer recv, int[] counts) {
+        requireSameType(send, recv, "allgatherv");
+        Blocks blocks = blocks(counts, send.type(), "allgatherv");
+        requireCount(send, counts[rank()], "allgatherv send buffer (counts[" + rank() + "])");
+        requireCount(recv, sum(counts), "allgatherv receive buffer");
+        ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
+        ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
+        Allgather.runV(ctx, in, out, blocks);
+        recv.commit(out);
     }
 
     /** Element-wise reduction of every rank's {@code send} into the root's {@code recv} (others may pass null). */
@@ -215,6 +273,81 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Allreduce.run(ctx, in, out, send.type(), send.count(), op);
+        recv.commit(out);
+    }
+
+    /** In-place allreduce: {@code data} holds this rank's contribution before and the result after. */
+    public void allreduce(DataBuffer data, ReduceOp op) {
+        Objects.requireNonNull(op, "op");
+        ByteBuffer view = data.readView(scratch, Scratch.STAGING_OUT);
+        Allreduce.run(ctx, view, view, data.type(), data.count(), op);
+        data.commit(view);
+    }
+
+    /** Inclusive prefix reduction: rank r gets {@code send(0) op ... op send(r)}. */
+    public void scan(DataBuffer send, DataBuffer recv, ReduceOp op) {
+        scan(send, recv, op, false);
+    }
+
+    /** Exclusive prefix reduction: rank r gets {@code send(0) op ... op send(r-1)}; rank 0's recv is untouched. */
+    public void exscan(DataBuffer send, DataBuffer recv, ReduceOp op) {
+        scan(send, recv, op, true);
+    }
+
+    private void scan(DataBuffer send, DataBuffer recv, ReduceOp op, boolean exclusive) {
+        Objects.requireNonNull(op, "op");
+        requireSameType(send, recv, exclusive ? "exscan" : "scan");
+        requireCount(recv, send.count(), (exclusive ? "exscan" : "scan") + " receive buffer");
+        ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
+        ByteBuffer out = exclusive ? recv.readView(scratch, Scratch.STAGING_OUT)
+                : recv.writeView(scratch, Scratch.STAGING_OUT);
+        Scan.run(ctx, in, out, send.type(), send.count(), op, exclusive);
+        recv.commit(out);
+    }
+
+    /** Reduces {@code send} (size x recv.count elements) element-wise over all ranks; rank r gets block r. */
+    public void reduceScatter(DataBuffer send, DataBuffer recv, ReduceOp op) {
+        reduceScatter(send, recv, equal(recv.count()), op);
+    }
+
+    /** Like {@link #reduceScatter} with per-rank block sizes ({@code counts[r]} elements go to rank r). */
+    public void reduceScatter(DataBuffer send, DataBuffer recv, int[] counts, ReduceOp op) {
+        Objects.requireNonNull(op, "op");
+        requireSameType(send, recv, "reduceScatter");
+        Blocks blocks = blocks(counts, send.type(), "reduceScatter");
+        requireCount(send, sum(counts), "reduceScatter send buffer");
+        requireCount(recv, counts[rank()], "reduceScatter receive buffer (counts[" + rank() + "])");
+        ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
+        ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
+        ReduceScatter.run(ctx, in, out, send.type(), blocks, op);
+        recv.commit(out);
+    }
+
+    /** Block p of {@code send} goes to rank p; block p of {@code recv} comes from rank p (equal blocks). */
+    public void alltoall(DataBuffer send, DataBuffer recv) {
+        requireSameType(send, recv, "alltoall");
+        if (send.count() % size() != 0) {
+            throw new IllegalArgumentException("alltoall send buffer holds " + send.count() + " elements, not a "
+                    + "multiple of the " + size() + " ranks");
+        }
+        int[] counts = equal(send.count() / size());
+        alltoallv(send, counts, recv, counts);
+    }
+
+    /** Like {@link #alltoall} with per-rank counts: {@code sendCounts[p]} elements to p, {@code recvCounts[p]} from p. */
+    public void alltoallv(DataBuffer send, int[] sendCounts, DataBuffer recv, int[] recvCounts) {
+        requireSameType(send, recv, "alltoallv");
+        Blocks sendBlocks = blocks(sendCounts, send.type(), "alltoallv send");
+        Blocks recvBlocks = blocks(recvCounts, recv.type(), "alltoallv receive");
+        requireCount(send, sum(sendCounts), "alltoallv send buffer");
+        requireCount(recv, sum(recvCounts), "alltoallv receive buffer");
+        if (sendCounts[rank()] != recvCounts[rank()]) {
+            throw new IllegalArgumentException("alltoallv: this rank sends itself " + sendCounts[rank()]
+                    + " elements but expects " + recvCounts[rank()]);
+        }
+        ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
+        ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
+        Alltoall.run(ctx, in, sendBlocks, out, recvBlocks);
         recv.commit(out);
     }
 
@@ -256,6 +389,28 @@ public final class Communicator implements AutoCloseable {
             throw new IllegalArgumentException(op + ": send buffer holds " + a.type() + " but receive buffer holds "
                     + b.type());
         }
+    }
+
+    private int[] equal(int count) {
+        int[] counts = new int[size()];
+        java.util.Arrays.fill(counts, count);
+        return counts;
+    }
+
+    private static long sum(int[] counts) {
+        long s = 0;
+        for (int c : counts) {
+            s += c;
+        }
+        return s;
+    }
+
+    private Blocks blocks(int[] counts, DataType type, String op) {
+        Objects.requireNonNull(counts, op + " counts");
+        if (counts.length != size()) {
+            throw new IllegalArgumentException(op + ": " + counts.length + " counts for " + size() + " ranks");
+        }
+        return Blocks.ofCounts(counts, type.size());
     }
 
     private static void requireCount(DataBuffer b, long expected, String what) {

@@ -52,7 +52,7 @@ class CollectivesTest {
         for (Tuning.AllgatherAlgorithm algo : Tuning.AllgatherAlgorithm.values()) {
             for (int count : new int[] {0, 1, 3, 1025, 40_000}) {
                 List<int[]> results = ThreadedJob.run(n,
-                        b -> b.tuning(new Tuning(algo, Tuning.ReduceAlgorithm.AUTO, Tuning.DEFAULT_BRUCK_MAX_BYTES)),
+                        b -> b.tuning(Tuning.defaults().withAllgather(algo)),
                         comm -> {
                             int[] out = new int[count * comm.size()];
                             comm.allgather(DataBuffer.of(ints(comm.rank(), count)), DataBuffer.of(out));
@@ -170,7 +170,7 @@ class CollectivesTest {
             Tuning.ReduceAlgorithm.LINEAR}) {
             int root = n - 1;
             List<double[]> results = ThreadedJob.run(n,
-                    b -> b.tuning(new Tuning(Tuning.AllgatherAlgorithm.AUTO, algo, Tuning.DEFAULT_BRUCK_MAX_BYTES)),
+                    b -> b.tuning(Tuning.defaults().withReduce(algo)),
                     comm -> {
                         double[] out = new double[4];
                         comm.reduce(DataBuffer.of(matrixOf(comm.rank())), DataBuffer.of(out), MATMUL, root);

@@ -43,6 +43,10 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
+    @Option(names = "--spin-nanos", description = "Busy-poll budget of every rank before it parks; -1 = "
+            + "automatic (default: ${DEFAULT-VALUE}).")
+    long spinNanos = -1;
+
     @Option(names = "--out", description = "Also write results.csv and results.json into this directory.")
     Path out;
 
@@ -76,6 +80,8 @@ public final class CollectivesCommand implements Callable<Integer> {
             if (forceRelay) {
                 args.add("--force-relay");
             }
+            args.add("--spin-nanos");
+            args.add(Long.toString(spinNanos));
             try (LocalServer server = LocalServer.start()) {
                 RankProcesses.Spec spec = new RankProcesses.Spec(n, jvmOpts, CollectiveBenchRank.class.getName(),
                         args, server.address(), "bench-" + n, server.secretFile(), Duration.ofMinutes(30),

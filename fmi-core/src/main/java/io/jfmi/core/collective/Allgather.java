@@ -1,7 +1,6 @@
 package io.jfmi.core.collective;
 
 import io.jfmi.core.channel.Exchange;
-import io.jfmi.core.channel.Tags;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.core.wire.OpCode;
 import java.nio.ByteBuffer;
@@ -13,8 +12,7 @@ import java.nio.ByteBuffer;
  *   <li>{@code bruck}: ceil(log2 N) rounds, any N. Blocks are gathered rotated (own block first) in scratch:
  *       in round k a rank sends its first min(2^k, N - 2^k) blocks to rank - 2^k and receives as many from
  *       rank + 2^k; a final rotation puts them in rank order. Best for small blocks (latency bound).</li>
- *   <li>{@code ring}: N - 1 steps; in step s a rank passes block (rank - s) to its right neighbour and
- *       receives block (rank - s - 1) from its left, straight into place. Bandwidth optimal for large blocks.</li>
+ *   <li>{@code ring}: N - 1 steps ({@link RingAllgather}); bandwidth optimal for large blocks.</li>
  * </ul>
  */
 public final class Allgather {
@@ -32,10 +30,29 @@ public final class Allgather {
         }
         switch (choose(ctx, total)) {
             case BRUCK -> bruck(ctx, ex, out, block);
-            case RING -> ring(ctx, ex, out, block);
+            case RING -> RingAllgather.run(ctx, ex, out, Blocks.ofCounts(equalCounts(n, block), 1), 0);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown allgather algorithm");
         }
+    }
+
+    /**
+     * Allgather of unequal blocks: rank r contributes {@code blocks.size(r)} bytes from {@code in}; {@code out}
+     * receives every block at {@code blocks.offset(r)}. Ring algorithm.
+     */
+    public static void runV(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, Blocks blocks) {
+        Exchange ex = ctx.begin(OpCode.ALLGATHER, blocks.total());
+        int rank = ctx.rank();
+        copy(in, 0, out, blocks.offset(rank), blocks.size(rank));
+        if (ctx.size() > 1) {
+            RingAllgather.run(ctx, ex, out, blocks, 0);
+        }
+    }
+
+    private static int[] equalCounts(int n, int block) {
+        int[] counts = new int[n];
+        java.util.Arrays.fill(counts, block);
+        return counts;
     }
 
     static Tuning.AllgatherAlgorithm choose(CollectiveContext ctx, long totalBytes) {
@@ -45,20 +62,6 @@ public final class Allgather {
                     : Tuning.AllgatherAlgorithm.RING;
             case BRUCK, RING -> forced;
         };
-    }
-
-    private static void ring(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {
-        int n = ctx.size();
-        int rank = ctx.rank();
-        int right = (rank + 1) % n;
-        int left = (rank - 1 + n) % n;
-        for (int step = 0; step < n - 1; step++) {
-            int sendBlock = (rank - step + n) % n;
-            int recvBlock = (rank - step - 1 + n) % n;
-            ex.send(right, ctx.tag(step % Tags.MAX_ROUNDS), out, sendBlock * block, block);
-            ex.recv(left, ctx.tag(step % Tags.MAX_ROUNDS), out, recvBlock * block, block);
-            ex.await();
-        }
     }
 
     private static void bruck(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {

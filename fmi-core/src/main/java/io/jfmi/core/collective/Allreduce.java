@@ -2,20 +2,125 @@ package io.jfmi.core.collective;
 
 import io.jfmi.core.DataType;
 import io.jfmi.core.ReduceOp;
+import io.jfmi.core.channel.Exchange;
+import io.jfmi.core.channel.Tags;
+import io.jfmi.core.util.Scratch;
+import io.jfmi.core.wire.OpCode;
 import java.nio.ByteBuffer;
 
 /**
- * Allreduce as reduce to rank 0 followed by a broadcast from rank 0: 2 ceil(log2 N) rounds, any N, any op
- * (rank order kept for non-commutative ops because {@link Reduce} keeps it).
+ * Allreduce.
+ *
+ * <ul>
+ *   <li>{@code recursive_doubling} (small messages, any op): with p = the largest power of two <= N and
+ *       r = N - p, the first 2r ranks pair up and the even one hands its data to the odd one and sits out;
+ *       the p remaining ranks exchange and combine with partners at distance 1, 2, 4, ... (lower partner's
+ *       data on the left, so rank order holds); the odd ranks then hand the result back. log2 p + 2 rounds.
+ *   <li>{@code ring} (large messages, commutative ops only): reduce-scatter around the ring (N - 1 steps,
+ *       each rank ends owning one fully reduced block), then allgather around the ring (N - 1 steps). Each
+ *       rank sends and receives 2 (N - 1)/N of the vector; steps are cut into segments so scratch memory is
+ *       one segment, whatever the vector size.
+ *   <li>{@code reduce_bcast}: reduce to rank 0 then bcast; the large-message choice for non-commutative ops.
+ * </ul>
  */
 public final class Allreduce {
+    private static final int FOLD_ROUND = 0;
+    private static final int UNFOLD_ROUND = Tags.MAX_ROUNDS - 1;
+
     private Allreduce() {
     }
 
     /** {@code out} may be the same buffer as {@code in}. */
     public static void run(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, DataType type, int count,
             ReduceOp op) {
-        Reduce.run(ctx, in, out, type, count, op, 0);
-        Bcast.run(ctx, out, count * type.size(), 0);
+        int bytes = count * type.size();
+        Tuning.AllreduceAlgorithm algo = choose(ctx, op, bytes);
+        if (algo == Tuning.AllreduceAlgorithm.REDUCE_BCAST) {
+            Reduce.run(ctx, in, out, type, count, op, 0);
+            Bcast.run(ctx, out, bytes, 0);
+            return;
+        }
+        Exchange ex = ctx.begin(OpCode.ALLREDUCE, bytes);
+        Allgather.copy(in, 0, out, 0, bytes);
+        if (ctx.size() == 1 || count == 0) {
+            return;
+        }
+        switch (algo) {
+            case RECURSIVE_DOUBLING -> recursiveDoubling(ctx, ex, out, type, count, op);
+            case RING -> ring(ctx, ex, out, type, count, op);
+            case AUTO, REDUCE_BCAST -> throw new IllegalStateException("unresolved algorithm " + algo);
+            default -> throw new IllegalStateException("unknown allreduce algorithm " + algo);
+        }
+    }
+
+    static Tuning.AllreduceAlgorithm choose(CollectiveContext ctx, ReduceOp op, int bytes) {
+        Tuning t = ctx.tuning();
+        if (!op.associative()) {
+            return Tuning.AllreduceAlgorithm.REDUCE_BCAST;
+        }
+        Tuning.AllreduceAlgorithm forced = t.allreduce();
+        return switch (forced) {
+            case AUTO -> {
+                if (bytes < t.allreduceRingMinBytes()) {
+                    yield Tuning.AllreduceAlgorithm.RECURSIVE_DOUBLING;
+                }
+                yield op.commutative() ? Tuning.AllreduceAlgorithm.RING : Tuning.AllreduceAlgorithm.REDUCE_BCAST;
+            }
+            case RING -> op.commutative() ? forced : Tuning.AllreduceAlgorithm.REDUCE_BCAST;
+            case RECURSIVE_DOUBLING, REDUCE_BCAST -> forced;
+        };
+    }
+
+    private static void recursiveDoubling(CollectiveContext ctx, Exchange ex, ByteBuffer acc, DataType type,
+            int count, ReduceOp op) {
+        int n = ctx.size();
+        int rank = ctx.rank();
+        int bytes = count * type.size();
+        ByteBuffer tmp = ctx.scratch().get(Scratch.TEMP_B, bytes);
+        int pof2 = Integer.highestOneBit(n);
+        int rem = n - pof2;
+        int newRank;
+        if (rank < 2 * rem) {
+            if (rank % 2 == 0) {
+                ex.send(rank + 1, ctx.tag(FOLD_ROUND), acc, 0, bytes).await();
+                newRank = -1;
+            } else {
+                ex.recv(rank - 1, ctx.tag(FOLD_ROUND), tmp, 0, bytes).await();
+                op.apply(tmp, acc, acc, type, count);
+                newRank = rank / 2;
+            }
+        } else {
+            newRank = rank - rem;
+        }
+        if (newRank >= 0) {
+            int round = 1;
+            for (int mask = 1; mask < pof2; mask <<= 1, round++) {
+                int newPartner = newRank ^ mask;
+                int partner = newPartner < rem ? newPartner * 2 + 1 : newPartner + rem;
+                ex.send(partner, ctx.tag(round), acc, 0, bytes);
+                ex.recv(partner, ctx.tag(round), tmp, 0, bytes);
+                ex.await();
+                if (partner < rank) {
+                    op.apply(tmp, acc, acc, type, count);
+                } else {
+                    op.apply(acc, tmp, acc, type, count);
+                }
+            }
+        }
+        if (rank < 2 * rem) {
+            if (rank % 2 == 1) {
+                ex.send(rank - 1, ctx.tag(UNFOLD_ROUND), acc, 0, bytes).await();
+            } else {
+                ex.recv(rank + 1, ctx.tag(UNFOLD_ROUND), acc, 0, bytes).await();
+            }
+        }
+    }
+
+    private static void ring(CollectiveContext ctx, Exchange ex, ByteBuffer acc, DataType type, int count,
+            ReduceOp op) {
+        int n = ctx.size();
+        Blocks blocks = Blocks.even(count, n, type.size());
+        RingReduceScatter.run(ctx, ex, acc, blocks, type, op);
+        RingAllgather.run(ctx, ex, acc, blocks, 0);
     }
 }

@@ -2,26 +2,69 @@ package io.jfmi.core.collective;
 
 /**
  * Algorithm choices and the thresholds that drive them. {@code AUTO} picks by message size, rank count and
- * whether the op commutes; a named algorithm forces it (for experiments and for working around a bad choice).
+ * whether the op commutes; a named algorithm forces it (for experiments, and to work around a bad choice).
+ * Thresholds were measured on 2-vCPU machines with up to 8 ranks over loopback (see benchmarks/RESULTS.md).
  *
- * @param allgather        allgather algorithm
- * @param reduce           reduce algorithm
- * @param bruckMaxBytes    allgather uses Bruck while the gathered total is at most this, ring above
+ * @param allgather             allgather algorithm
+ * @param reduce                reduce algorithm
+ * @param allreduce             allreduce algorithm
+ * @param bcast                 bcast algorithm
+ * @param bruckMaxBytes         allgather uses Bruck while the gathered total is at most this, ring above
+ * @param allreduceRingMinBytes allreduce uses the ring (reduce-scatter + allgather) from this size up, for
+ *                              commutative ops; recursive doubling below
+ * @param bcastLargeMinBytes    bcast uses scatter + ring allgather from this size up, binomial tree below
+ * @param segmentBytes          pipeline segment of large reductions: bounds their scratch memory
  */
-public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, long bruckMaxBytes) {
+public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, AllreduceAlgorithm allreduce,
+        BcastAlgorithm bcast, long bruckMaxBytes, long allreduceRingMinBytes, long bcastLargeMinBytes,
+        int segmentBytes) {
+
     public static final long DEFAULT_BRUCK_MAX_BYTES = 256 * 1024;
+    public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES = 64 * 1024;
+    public static final long DEFAULT_BCAST_LARGE_MIN_BYTES = 256 * 1024;
+    public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
 
     public Tuning {
-        if (allgather == null || reduce == null) {
+        if (allgather == null || reduce == null || allreduce == null || bcast == null) {
             throw new IllegalArgumentException("algorithms must not be null (use AUTO)");
         }
-        if (bruckMaxBytes < 0) {
-            throw new IllegalArgumentException("bruckMaxBytes must be >= 0, got " + bruckMaxBytes);
+        if (bruckMaxBytes < 0 || allreduceRingMinBytes < 0 || bcastLargeMinBytes < 0) {
+            throw new IllegalArgumentException("thresholds must be >= 0");
+        }
+        if (segmentBytes < 1024) {
+            throw new IllegalArgumentException("segmentBytes must be >= 1024, got " + segmentBytes);
         }
     }
 
     public static Tuning defaults() {
-        return new Tuning(AllgatherAlgorithm.AUTO, ReduceAlgorithm.AUTO, DEFAULT_BRUCK_MAX_BYTES);
+        return new Tuning(AllgatherAlgorithm.AUTO, ReduceAlgorithm.AUTO, AllreduceAlgorithm.AUTO, BcastAlgorithm.AUTO,
+                DEFAULT_BRUCK_MAX_BYTES, DEFAULT_ALLREDUCE_RING_MIN_BYTES, DEFAULT_BCAST_LARGE_MIN_BYTES,
+                DEFAULT_SEGMENT_BYTES);
+    }
+
+    public Tuning withAllgather(AllgatherAlgorithm a) {
+        return new Tuning(a, reduce, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
+                segmentBytes);
+    }
+
+    public Tuning withReduce(ReduceAlgorithm a) {
+        return new Tuning(allgather, a, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
+                segmentBytes);
+    }
+
+    public Tuning withAllreduce(AllreduceAlgorithm a) {
+        return new Tuning(allgather, reduce, a, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
+                segmentBytes);
+    }
+
+    public Tuning withBcast(BcastAlgorithm a) {
+        return new Tuning(allgather, reduce, allreduce, a, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
+                segmentBytes);
+    }
+
+    public Tuning withSegmentBytes(int bytes) {
+        return new Tuning(allgather, reduce, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes,
+                bcastLargeMinBytes, bytes);
     }
 
     public enum AllgatherAlgorithm {
@@ -30,5 +73,13 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, long 
 
     public enum ReduceAlgorithm {
         AUTO, BINOMIAL, LINEAR
+    }
+
+    public enum AllreduceAlgorithm {
+        AUTO, RECURSIVE_DOUBLING, RING, REDUCE_BCAST
+    }
+
+    public enum BcastAlgorithm {
+        AUTO, BINOMIAL, SCATTER_ALLGATHER
     }
 }

@@ -15,7 +15,9 @@ public final class Scratch {
     /** Algorithm temporaries. */
     public static final int TEMP_A = 2;
     public static final int TEMP_B = 3;
-    private static final int SLOTS = 4;
+    /** Holds an intermediate result when one collective is built from others (which use A and B). */
+    public static final int TEMP_C = 4;
+    private static final int SLOTS = 5;
 
     private final ByteBuffer[] slots = new ByteBuffer[SLOTS];
 

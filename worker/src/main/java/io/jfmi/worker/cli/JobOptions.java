@@ -37,6 +37,10 @@ public final class JobOptions {
     @Option(names = "--force-relay", description = "Send every pair through the server's relay.")
     public boolean forceRelay;
 
+    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Busy-poll budget before parking; -1 picks "
+            + "50000 while ranks on this host do not outnumber cores, 2000 otherwise (default: ${DEFAULT-VALUE}).")
+    public long spinNanos = -1;
+
     /** Builds validated communicator options; names the file when the secret cannot be read. */
     public CommunicatorOptions toCommunicatorOptions() {
         byte[] secret;
@@ -48,6 +52,6 @@ public final class JobOptions {
         }
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
-                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).build();
+                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).build();
     }
 }
