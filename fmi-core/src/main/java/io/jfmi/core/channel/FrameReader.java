@@ -179,6 +179,7 @@ final class FrameReader {
             r.done = true;
             inbox.arrivingInto = null;
             inbox.posted = null;
+            link.pendingRecvs--;
             return;
         }
         UnexpectedMessage m = inbox.arrivingUnexpected;
@@ -187,8 +188,8 @@ final class FrameReader {
         m.complete = true;
         inbox.early.addLast(m);
         RecvRequest posted = inbox.posted;
-        if (posted != null && posted.matches(m.op, m.tag)) {
-            deliverEarly(inbox, posted);
+        if (posted != null && posted.matches(m.op, m.tag) && deliverEarly(inbox, posted)) {
+            link.pendingRecvs--;
         }
     }
 

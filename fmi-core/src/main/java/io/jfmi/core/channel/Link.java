@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
@@ -37,10 +38,14 @@ public final class Link {
     int frameEnd;
     boolean frameLast;
 
+    /** Posted receives of the current exchange that will arrive over this link and have not yet. */
+    int pendingRecvs;
     /** The other side closed the connection (end of stream seen). */
     boolean peerClosed;
     SelectionKey key;
     int interest;
+    /** A selector holding only this link, always armed for reads: waiting on one link changes no interest set. */
+    private volatile Selector readSelector;
     int activeEpoch;
     long bytesSent;
     long bytesReceived;
@@ -62,7 +67,32 @@ public final class Link {
         return description;
     }
 
+    /** Waits up to {@code millis} for this link to become readable. */
+    void awaitReadable(long millis) throws IOException {
+        if (readSelector == null) {
+            readSelector = Selector.open();
+            channel.register(readSelector, SelectionKey.OP_READ);
+        }
+        readSelector.select(millis);
+        readSelector.selectedKeys().clear();
+    }
+
+    /** Wakes a thread parked in {@link #awaitReadable}. */
+    void wakeup() {
+        Selector s = readSelector;
+        if (s != null) {
+            s.wakeup();
+        }
+    }
+
     void closeQuietly() {
+        if (readSelector != null) {
+            try {
+                readSelector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -116,6 +116,9 @@ public final class Transport implements AutoCloseable {
         }
         try {
             selector.wakeup();
+            for (Link l : links) {
+                l.wakeup();
+            }
         } catch (ClosedSelectorException ignored) {
             // already closed: nothing to wake
         }
@@ -170,7 +173,9 @@ public final class Transport implements AutoCloseable {
                 throw new FmiException(ex.describe() + ": rank " + rank + " receives from itself but sent nothing"
                         + " with that tag first");
             }
-            activate(linkOf[r.peer]);
+            Link l = linkOf[r.peer];
+            l.pendingRecvs++;
+            activate(l);
         }
     }
 
@@ -201,17 +206,23 @@ public final class Transport implements AutoCloseable {
             boolean moved = false;
             for (int i = 0; i < activeCount; i++) {
                 Link l = active[i];
-                if (!l.sendQueue.isEmpty()) {
+                boolean sending = !l.sendQueue.isEmpty();
+                if (sending) {
                     moved |= writer.writeTo(l);
                 }
-                moved |= reader.readFrom(l);
+                // Reading while sending too: a peer that sends to us at the same time is drained into early
+                // messages instead of both sides blocking on full socket buffers.
+                if (sending || l.pendingRecvs > 0) {
+                    moved |= reader.readFrom(l);
+                }
             }
             if (allDone(ex)) {
                 return;
             }
             for (int i = 0; i < activeCount; i++) {
-                if (active[i].peerClosed && stillNeeded(active[i], ex)) {
-                    throw reader.closedByPeer(active[i]);
+                Link l = active[i];
+                if (l.peerClosed && (l.pendingRecvs > 0 || !l.sendQueue.isEmpty())) {
+                    throw reader.closedByPeer(l);
                 }
             }
             if (moved) {
@@ -229,19 +240,6 @@ public final class Transport implements AutoCloseable {
             park(ex);
             spinStart = System.nanoTime();
         }
-    }
-
-    /** True when the exchange still has a send queued on, or a receive expected over, this link. */
-    private boolean stillNeeded(Link l, Exchange ex) {
-        if (!l.sendQueue.isEmpty()) {
-            return true;
-        }
-        for (int i = 0; i < ex.recvCount; i++) {
-            if (!ex.recvs[i].done && linkOf[ex.recvs[i].peer] == l) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean allDone(Exchange ex) {
@@ -263,9 +261,16 @@ public final class Transport implements AutoCloseable {
         if (ex.deadline.expired()) {
             throw timeout(ex);
         }
+        Link onlyReader = singleReader();
+        if (onlyReader != null) {
+            onlyReader.awaitReadable(Math.min(remaining, MAX_PARK_MILLIS));
+            return;
+        }
         for (Link l : links) {
-            int want = l.activeEpoch == epoch ? SelectionKey.OP_READ
-                    | (l.sendQueue.isEmpty() ? 0 : SelectionKey.OP_WRITE) : 0;
+            // Watch only links that still owe this exchange something: a wake-up costs tens of µs.
+            boolean sending = l.activeEpoch == epoch && !l.sendQueue.isEmpty();
+            boolean receiving = l.activeEpoch == epoch && l.pendingRecvs > 0;
+            int want = (sending || receiving ? SelectionKey.OP_READ : 0) | (sending ? SelectionKey.OP_WRITE : 0);
             if (l.interest != want) {
                 l.key.interestOps(want);
                 l.interest = want;
@@ -273,6 +278,24 @@ public final class Transport implements AutoCloseable {
         }
         selector.select(Math.min(remaining, MAX_PARK_MILLIS));
         selector.selectedKeys().clear();
+    }
+
+    /** The one active link still expected to deliver, when no link is still sending; else null. */
+    private Link singleReader() {
+        Link only = null;
+        for (int i = 0; i < activeCount; i++) {
+            Link l = active[i];
+            if (!l.sendQueue.isEmpty()) {
+                return null;
+            }
+            if (l.pendingRecvs > 0) {
+                if (only != null) {
+                    return null;
+                }
+                only = l;
+            }
+        }
+        return only;
     }
 
     private FmiTimeoutException timeout(Exchange ex) {
