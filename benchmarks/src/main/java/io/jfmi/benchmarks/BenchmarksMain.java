@@ -1,18 +1,23 @@
 package io.jfmi.benchmarks;
 
 import io.jfmi.benchmarks.collective.CollectivesCommand;
+import io.jfmi.benchmarks.compare.CompareCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar benchmarks.jar <benchmark>}. */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
-        subcommands = {CollectivesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CollectivesCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {
     }
 
     public static void main(String[] args) {
+        // The local rendezvous servers log at INFO otherwise; benchmark output should be the tables.
+        if (System.getProperty("jfmi.log.level") == null) {
+            System.setProperty("jfmi.log.level", "WARN");
+        }
         CommandLine cl = new CommandLine(BenchmarksMain.class);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException) {

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * The collectives the benchmark times, each with buffers prepared once per size (no staging copies: direct
  * ByteBuffers), and a check of one call's result against values computed independently.
- * Size means bytes contributed per rank (ignored by barrier).
+ * Size means bytes contributed per rank (ignored by barrier; for alltoall, bytes sent to each peer, as OSU).
  */
 enum BenchOp {
     BARRIER {
@@ -72,6 +72,31 @@ enum BenchOp {
             return c.rank() == 0 ? b.checkLongs(b.out, 0, i -> sumOfValues(c.size(), i), "reduce") : null;
         }
     },
+    ALLTOALL {
+        @Override
+        void call(Communicator c, Buffers b) {
+            c.alltoall(b.inAll, b.outAll);
+        }
+
+        @Override
+        String verify(Communicator c, Buffers b) {
+            for (int p = 0; p < c.size(); p++) {
+                for (int i = 0; i < b.longs; i++) {
+                    b.inWhole.putLong((p * b.longs + i) * 8, value(c.rank(), p * 100_000L + i));
+                }
+            }
+            c.alltoall(b.inAll, b.outAll);
+            for (int p = 0; p < c.size(); p++) {
+                int from = p;
+                String bad = b.checkLongs(b.out, p * b.longs, i -> value(from, c.rank() * 100_000L + i),
+                        "alltoall block from " + p);
+                if (bad != null) {
+                    return bad;
+                }
+            }
+            return null;
+        }
+    },
     ALLREDUCE {
         @Override
         void call(Communicator c, Buffers b) {
@@ -100,7 +125,7 @@ enum BenchOp {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown op '" + s + "'; known: barrier, bcast, allgather, reduce, "
-                    + "allreduce");
+                    + "allreduce, alltoall");
         }
     }
 
@@ -125,8 +150,10 @@ enum BenchOp {
         final int bytes;
         final int longs;
         final ByteBuffer in;
+        final ByteBuffer inWhole;
         final ByteBuffer out;
         final DataBuffer inData;
+        final DataBuffer inAll;
         final DataBuffer outOne;
         final DataBuffer outAll;
 
@@ -134,9 +161,11 @@ enum BenchOp {
             this.bytes = bytes;
             this.longs = bytes / 8;
             DataType type = bytes % 8 == 0 ? DataType.LONG : DataType.BYTE;
-            in = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            inWhole = ByteBuffer.allocateDirect(bytes * ranks).order(ByteOrder.LITTLE_ENDIAN);
+            in = inWhole.duplicate().limit(bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
             out = ByteBuffer.allocateDirect(bytes * ranks).order(ByteOrder.LITTLE_ENDIAN);
             inData = DataBuffer.of(in, type);
+            inAll = DataBuffer.of(inWhole, type);
             outOne = DataBuffer.of(out.duplicate().limit(bytes), type);
             outAll = DataBuffer.of(out, type);
         }

@@ -59,7 +59,9 @@ public final class CollectiveBenchRank implements Callable<Integer> {
                             return 3;
                         }
                     }
-                    report(comm, op, size, time(comm, op, buffers));
+                    int iters = scaled(iterations, 100, size, comm.size(), 1L << 30);
+                    int warm = scaled(warmup, 200, size, comm.size(), 1L << 28);
+                    report(comm, op, size, iters, time(comm, op, buffers, iters, warm));
                 }
             }
             return 0;
@@ -69,14 +71,22 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         }
     }
 
-    private Histogram time(Communicator comm, BenchOp op, BenchOp.Buffers buffers) {
+    /** Same rule in every benchmark program (osu_coll.c, gloo_coll.py): fewer calls for large messages. */
+    static int scaled(int requested, int floor, long bytes, int n, long budget) {
+        if (bytes <= 0) {
+            return requested;
+        }
+        return (int) Math.max(floor, Math.min(requested, budget / (bytes * n)));
+    }
+
+    private Histogram time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         comm.barrier();
-        for (int i = 0; i < warmup; i++) {
+        for (int i = 0; i < warm; i++) {
             op.call(comm, buffers);
         }
         comm.barrier();
-        for (int i = 0; i < iterations; i++) {
+        for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             op.call(comm, buffers);
             h.recordValue(Math.max(1, System.nanoTime() - t0));
@@ -84,7 +94,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         return h;
     }
 
-    private void report(Communicator comm, BenchOp op, int size, Histogram h) {
+    private void report(Communicator comm, BenchOp op, int size, int iters, Histogram h) {
         double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99)};
         double[] all = comm.rank() == 0 ? new double[3 * comm.size()] : null;
         comm.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
@@ -102,7 +112,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         System.out.println(RESULT_PREFIX + String.format(Locale.ROOT,
                 "{\"system\":\"jfmi\",\"ranks\":%d,\"op\":\"%s\",\"bytes\":%d,\"iterations\":%d,"
                         + "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"verified\":%b}",
-                comm.size(), op.label(), size, iterations, meanSum / comm.size() / 1000.0, p50 / 1000.0,
+                comm.size(), op.label(), size, iters, meanSum / comm.size() / 1000.0, p50 / 1000.0,
                 p99 / 1000.0, verify));
         System.out.flush();
     }

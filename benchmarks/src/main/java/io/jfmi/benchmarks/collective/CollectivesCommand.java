@@ -1,16 +1,12 @@
 package io.jfmi.benchmarks.collective;
 
+import io.jfmi.benchmarks.Charts;
 import io.jfmi.benchmarks.Sizes;
-import io.jfmi.worker.launch.LocalServer;
-import io.jfmi.worker.launch.RankProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +18,7 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--ranks", split = ",", description = "Rank counts (default: ${DEFAULT-VALUE}).")
     List<Integer> ranks = List.of(2, 4, 8);
 
-    @Option(names = "--ops", split = ",", description = "Ops: barrier, bcast, allgather, reduce, allreduce "
+    @Option(names = "--ops", split = ",", description = "Ops: barrier, bcast, allgather, reduce, allreduce, alltoall "
             + "(default: ${DEFAULT-VALUE}).")
     List<String> ops = List.of("barrier", "allgather", "reduce");
 
@@ -33,8 +29,9 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--iterations", description = "Timed calls per op and size (default: ${DEFAULT-VALUE}).")
     int iterations = 1000;
 
-    @Option(names = "--warmup", description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
-    int warmup = 1000;
+    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path (default: ${DEFAULT-VALUE}); "
+            + "both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB timed traffic per rank).")
+    int warmup = 20000;
 
     @Option(names = "--verify", description = "Check one call of every op and size against independently "
             + "computed values; exit 3 on a wrong result.")
@@ -66,47 +63,28 @@ public final class CollectivesCommand implements Callable<Integer> {
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
-        List<String> results = Collections.synchronizedList(new ArrayList<>());
+        JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, spinNanos,
+                jvmOpts);
+        List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {
                 throw new IllegalArgumentException("--ranks values must be 1..64, got " + n);
             }
-            List<String> args = new ArrayList<>(List.of("--ops", String.join(",", ops), "--sizes",
-                    bytes.stream().map(String::valueOf).collect(Collectors.joining(",")), "--iterations",
-                    Integer.toString(iterations), "--warmup", Integer.toString(warmup), "--timeout", "120"));
-            if (verify) {
-                args.add("--verify");
-            }
-            if (forceRelay) {
-                args.add("--force-relay");
-            }
-            args.add("--spin-nanos");
-            args.add(Long.toString(spinNanos));
-            try (LocalServer server = LocalServer.start()) {
-                RankProcesses.Spec spec = new RankProcesses.Spec(n, jvmOpts, CollectiveBenchRank.class.getName(),
-                        args, server.address(), "bench-" + n, server.secretFile(), Duration.ofMinutes(30),
-                        Duration.ofSeconds(30));
-                System.err.printf("collectives: %d ranks ...%n", n);
-                RankProcesses.Outcome outcome = RankProcesses.run(spec, (rank, line) -> {
-                    if (line.startsWith(CollectiveBenchRank.RESULT_PREFIX)) {
-                        results.add(line.substring(CollectiveBenchRank.RESULT_PREFIX.length()));
-                    } else {
-                        System.err.println("[" + n + " ranks, rank " + rank + "] " + line);
-                    }
-                });
-                if (!outcome.succeeded()) {
-                    System.err.printf("collectives: %d-rank run failed (exit codes %s)%n", n, outcome.exitCodes());
-                    return outcome.exitCodes().contains(3) ? 3 : 1;
-                }
+            System.err.printf("collectives: %d ranks ...%n", n);
+            try {
+                rows.addAll(JfmiRunner.run(plan, n));
+            } catch (JfmiRunner.RunFailed e) {
+                System.err.println("collectives: " + e.getMessage());
+                return e.verifyFailed() ? 3 : 1;
             }
         }
-        List<ResultRow> rows = results.stream().map(ResultRow::parse).toList();
         System.out.print(ResultRow.table(rows));
         if (out != null) {
             Files.createDirectories(out);
             Files.writeString(out.resolve("results.csv"), ResultRow.csv(rows));
-            Files.writeString(out.resolve("results.json"), "[\n  " + String.join(",\n  ", results) + "\n]\n");
-            System.err.println("collectives: wrote " + out.resolve("results.csv") + " and results.json");
+            Files.writeString(out.resolve("results.json"), ResultRow.json(rows));
+            Charts.latencyBySize(rows, out);
+            System.err.println("collectives: wrote results.csv, results.json and latency-*.png in " + out);
         }
         return 0;
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 public record ResultRow(String system, int ranks, String op, long bytes, int iterations, double meanUs,
         double p50Us, double p99Us) {
 
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"?([^,\"}]+)\"?");
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\\s*\"?([^,\"}]+)\"?");
 
     public static ResultRow parse(String json) {
         java.util.Map<String, String> f = new java.util.HashMap<>();
@@ -33,6 +33,26 @@ public record ResultRow(String system, int ranks, String op, long bytes, int ite
                     Sizes.format(r.bytes), r.meanUs, r.p50Us, r.p99Us));
         }
         return sb.toString();
+    }
+
+    public static String json(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < rows.size(); i++) {
+            ResultRow r = rows.get(i);
+            sb.append(String.format(Locale.ROOT, "  {\"system\":\"%s\",\"ranks\":%d,\"op\":\"%s\",\"bytes\":%d,"
+                    + "\"iterations\":%d,\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}%s%n", r.system, r.ranks,
+                    r.op, r.bytes, r.iterations, r.meanUs, r.p50Us, r.p99Us, i + 1 < rows.size() ? "," : ""));
+        }
+        return sb.append("]\n").toString();
+    }
+
+    /** Combines per-rank PART rows of one point: mean averaged over ranks, p50 and p99 of the slowest rank. */
+    public static ResultRow combine(List<ResultRow> parts) {
+        ResultRow first = parts.get(0);
+        double mean = parts.stream().mapToDouble(ResultRow::meanUs).average().orElse(0);
+        double p50 = parts.stream().mapToDouble(ResultRow::p50Us).max().orElse(0);
+        double p99 = parts.stream().mapToDouble(ResultRow::p99Us).max().orElse(0);
+        return new ResultRow(first.system, first.ranks, first.op, first.bytes, first.iterations, mean, p50, p99);
     }
 
     public static String csv(List<ResultRow> rows) {

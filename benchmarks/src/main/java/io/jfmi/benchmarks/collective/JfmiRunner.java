@@ -1,0 +1,66 @@
+package io.jfmi.benchmarks.collective;
+
+import io.jfmi.worker.launch.LocalServer;
+import io.jfmi.worker.launch.RankProcesses;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Runs the jfmi collective benchmark for one rank count: a local server plus one JVM per rank. */
+public final class JfmiRunner {
+    /** What to run; {@code spinNanos} -1 is automatic. */
+    public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
+            boolean forceRelay, long spinNanos, List<String> jvmOpts) {
+    }
+
+    /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
+    public static final class RunFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean verifyFailed;
+
+        RunFailed(String message, boolean verifyFailed) {
+            super(message);
+            this.verifyFailed = verifyFailed;
+        }
+
+        public boolean verifyFailed() {
+            return verifyFailed;
+        }
+    }
+
+    private JfmiRunner() {
+    }
+
+    public static List<ResultRow> run(Plan plan, int ranks) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--ops", String.join(",", plan.ops()), "--sizes",
+                plan.sizes().stream().map(String::valueOf).collect(Collectors.joining(",")), "--iterations",
+                Integer.toString(plan.iterations()), "--warmup", Integer.toString(plan.warmup()), "--timeout", "120",
+                "--spin-nanos", Long.toString(plan.spinNanos())));
+        if (plan.verify()) {
+            args.add("--verify");
+        }
+        if (plan.forceRelay()) {
+            args.add("--force-relay");
+        }
+        List<String> results = Collections.synchronizedList(new ArrayList<>());
+        try (LocalServer server = LocalServer.start()) {
+            RankProcesses.Spec spec = new RankProcesses.Spec(ranks, plan.jvmOpts(), CollectiveBenchRank.class.getName(),
+                    args, server.address(), "bench-" + ranks, server.secretFile(), Duration.ofMinutes(30),
+                    Duration.ofSeconds(30));
+            RankProcesses.Outcome outcome = RankProcesses.run(spec, (rank, line) -> {
+                if (line.startsWith(CollectiveBenchRank.RESULT_PREFIX)) {
+                    results.add(line.substring(CollectiveBenchRank.RESULT_PREFIX.length()));
+                } else {
+                    System.err.println("[jfmi " + ranks + " ranks, rank " + rank + "] " + line);
+                }
+            });
+            if (!outcome.succeeded()) {
+                throw new RunFailed("jfmi " + ranks + "-rank run failed (exit codes " + outcome.exitCodes() + ")",
+                        outcome.exitCodes().contains(3));
+            }
+        }
+        return results.stream().map(ResultRow::parse).toList();
+    }
+}

@@ -1,0 +1,138 @@
+package io.jfmi.benchmarks.compare;
+
+import io.jfmi.benchmarks.Charts;
+import io.jfmi.benchmarks.Sizes;
+import io.jfmi.benchmarks.collective.JfmiRunner;
+import io.jfmi.benchmarks.collective.ResultRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code benchmarks.jar compare}: jfmi, Open MPI over TCP, gloo and the TCP floor in one run, with ratios. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run jfmi and its peers on the same ops, sizes and rank counts in one run and print "
+                + "jfmi/peer latency ratios (mean per call). Peers that are not installed are reported as skipped.")
+public final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--ranks", split = ",", description = "Rank counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> ranks = List.of(2, 4, 8);
+
+    @Option(names = "--ops", split = ",", description = "Ops (default: ${DEFAULT-VALUE}).")
+    List<String> ops = List.of("barrier", "bcast", "allgather", "reduce", "allreduce", "alltoall");
+
+    @Option(names = "--sizes", split = ",", description = "Bytes per rank, multiples of 8 (default: ${DEFAULT-VALUE}).")
+    List<String> sizes = List.of("8", "1K", "64K", "1M");
+
+    @Option(names = "--iterations", description = "Timed calls per point (default: ${DEFAULT-VALUE}).")
+    int iterations = 1000;
+
+    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path (default: ${DEFAULT-VALUE}); "
+            + "both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB timed traffic per rank).")
+    int warmup = 20000;
+
+    @Option(names = "--systems", split = ",", description = "Systems to run: jfmi, openmpi, gloo, floor "
+            + "(default: ${DEFAULT-VALUE}).")
+    List<String> systems = List.of("jfmi", "openmpi", "gloo", "floor");
+
+    @Option(names = "--out", description = "Write compare.csv, compare.json and latency-*.png here.")
+    Path out;
+
+    @Option(names = "--work", description = "Where peer programs are built (default: a temporary directory).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> bytes = sizes.stream().map(Sizes::parse).toList();
+        if (bytes.stream().anyMatch(b -> b % 8 != 0)) {
+            throw new IllegalArgumentException("sizes must be multiples of 8 bytes");
+        }
+        PeerRunners peers = new PeerRunners(work != null ? work : Files.createTempDirectory("jfmi-peers"));
+        List<ResultRow> rows = new ArrayList<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        if (systems.contains("floor")) {
+            try {
+                rows.add(peers.tcpFloor(iterations));
+            } catch (PeerRunners.Skipped e) {
+                skipped.put("floor", e.getMessage());
+            }
+        }
+        for (int n : ranks) {
+            if (systems.contains("jfmi")) {
+                System.err.printf("compare: jfmi, %d ranks ...%n", n);
+                rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false, -1,
+                        List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN")), n));
+            }
+            if (systems.contains("openmpi") && !skipped.containsKey("openmpi")) {
+                System.err.printf("compare: Open MPI, %d ranks ...%n", n);
+                try {
+                    rows.addAll(peers.openMpi(n, ops, bytes, iterations, warmup));
+                } catch (PeerRunners.Skipped e) {
+                    skipped.put("openmpi", e.getMessage());
+                }
+            }
+            if (systems.contains("gloo") && !skipped.containsKey("gloo")) {
+                System.err.printf("compare: gloo, %d ranks ...%n", n);
+                try {
+                    // gloo has no JIT to warm and is slow per call: fewer calls keep the run bounded
+                    rows.addAll(peers.gloo(n, ops, bytes, Math.max(50, iterations / 4), Math.min(warmup, 500)));
+                } catch (PeerRunners.Skipped e) {
+                    skipped.put("gloo", e.getMessage());
+                }
+            }
+        }
+        System.out.print(table(rows));
+        skipped.forEach((system, why) -> System.out.println("skipped " + system + ": " + why));
+        if (out != null) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("compare.csv"), ResultRow.csv(rows));
+            Files.writeString(out.resolve("compare.json"), ResultRow.json(rows));
+            Files.writeString(out.resolve("compare.txt"), table(rows));
+            Charts.latencyBySize(rows, out);
+            System.err.println("compare: wrote compare.csv, compare.json, compare.txt and latency-*.png in " + out);
+        }
+        return 0;
+    }
+
+    static String table(List<ResultRow> rows) {
+        StringBuilder sb = new StringBuilder();
+        rows.stream().filter(r -> r.system().equals("tcp-floor")).findFirst().ifPresent(f -> sb.append(String.format(
+                Locale.ROOT, "loopback floor (C, blocking TCP ping-pong, 8 B): round trip mean %.2f us, p50 %.2f us%n",
+                f.meanUs(), f.p50Us())));
+        sb.append(String.format(Locale.ROOT, "%5s %-10s %6s %11s %11s %11s %13s %10s%n", "ranks", "op", "bytes",
+                "jfmi(us)", "openmpi(us)", "gloo(us)", "jfmi/openmpi", "jfmi/gloo"));
+        Map<String, Map<String, ResultRow>> points = new LinkedHashMap<>();
+        for (ResultRow r : rows) {
+            if (!r.system().equals("tcp-floor")) {
+                points.computeIfAbsent(r.ranks() + "/" + r.op() + "/" + r.bytes(), k -> new LinkedHashMap<>())
+                        .put(r.system(), r);
+            }
+        }
+        for (Map<String, ResultRow> p : points.values()) {
+            ResultRow any = p.values().iterator().next();
+            Optional<ResultRow> j = Optional.ofNullable(p.get("jfmi"));
+            Optional<ResultRow> m = Optional.ofNullable(p.get("openmpi"));
+            Optional<ResultRow> g = Optional.ofNullable(p.get("gloo"));
+            sb.append(String.format(Locale.ROOT, "%5d %-10s %6s %11s %11s %11s %13s %10s%n", any.ranks(), any.op(),
+                    Sizes.format(any.bytes()), us(j), us(m), us(g), ratio(j, m), ratio(j, g)));
+        }
+        return sb.toString();
+    }
+
+    private static String us(Optional<ResultRow> r) {
+        return r.map(x -> String.format(Locale.ROOT, "%.2f", x.meanUs())).orElse("-");
+    }
+
+    private static String ratio(Optional<ResultRow> a, Optional<ResultRow> b) {
+        if (a.isEmpty() || b.isEmpty() || b.get().meanUs() <= 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2fx", a.get().meanUs() / b.get().meanUs());
+    }
+}

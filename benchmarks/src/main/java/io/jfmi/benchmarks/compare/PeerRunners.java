@@ -1,0 +1,115 @@
+package io.jfmi.benchmarks.compare;
+
+import io.jfmi.benchmarks.collective.ResultRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The peers jfmi is compared with, each built and run from the sources shipped in this jar: Open MPI over TCP
+ * (osu_coll.c), PyTorch gloo (gloo_coll.py, Debian's python3-torch), and a C TCP ping-pong as the loopback
+ * floor. A missing toolchain or package makes its peer "skipped" with the reason, never silently absent.
+ */
+final class PeerRunners {
+    /** Why a peer could not run here. */
+    static final class Skipped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Skipped(String message) {
+            super(message);
+        }
+    }
+
+    static final String SETUP_HINT = "install the peers with: sudo benchmarks/setup-peers.sh";
+    /** Debian's python: torch from python3-torch is installed for it, not for other python3s on PATH. */
+    static final String PYTHON = "/usr/bin/python3";
+
+    private final Path work;
+
+    PeerRunners(Path work) throws IOException {
+        this.work = work;
+        Files.createDirectories(work);
+        for (String f : List.of("osu_coll.c", "gloo_coll.py", "tcp_pingpong.c")) {
+            try (InputStream in = PeerRunners.class.getResourceAsStream("/peers/" + f)) {
+                if (in == null) {
+                    throw new IOException("peer source /peers/" + f + " missing from the jar");
+                }
+                Files.copy(in, work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    List<ResultRow> openMpi(int ranks, List<String> ops, List<Integer> sizes, int iterations, int warmup)
+            throws Skipped, IOException, InterruptedException {
+        Path exe = work.resolve("osu_coll");
+        if (!Files.exists(exe)) {
+            if (!Exec.works(List.of("mpicc", "--version")) || !Exec.works(List.of("mpirun", "--version"))) {
+                throw new Skipped("Open MPI (mpicc/mpirun) not found; " + SETUP_HINT);
+            }
+            Exec.run(List.of("mpicc", "-O2", "-o", exe.toString(), work.resolve("osu_coll.c").toString()), Map.of(),
+                    work, Duration.ofMinutes(2));
+        }
+        List<String> cmd = List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np",
+                Integer.toString(ranks), "--mca", "pml", "ob1", "--mca", "btl", "tcp,self", "--mca",
+                "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", exe.toString(), String.join(",", ops),
+                join(sizes), Integer.toString(iterations), Integer.toString(warmup));
+        return combineParts(Exec.run(cmd, Map.of("OMPI_MCA_plm_rsh_agent", "false"), work, Duration.ofMinutes(30)));
+    }
+
+    List<ResultRow> gloo(int ranks, List<String> ops, List<Integer> sizes, int iterations, int warmup)
+            throws Skipped, IOException, InterruptedException {
+        if (!Exec.works(List.of(PYTHON, "-c", "import torch.distributed as d; assert d.is_gloo_available()"))) {
+            throw new Skipped("PyTorch with gloo not importable from " + PYTHON + "; " + SETUP_HINT);
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<List<String>> cmds = new ArrayList<>();
+        List<Map<String, String>> envs = new ArrayList<>();
+        List<String> glooOps = ops.stream().filter(o -> !o.equals("alltoall") || ranks > 0).toList();
+        for (int r = 0; r < ranks; r++) {
+            cmds.add(List.of(PYTHON, work.resolve("gloo_coll.py").toString(), Integer.toString(port),
+                    String.join(",", glooOps), join(sizes), Integer.toString(iterations), Integer.toString(warmup)));
+            envs.add(Map.of("RANK", Integer.toString(r), "WORLD_SIZE", Integer.toString(ranks), "OMP_NUM_THREADS",
+                    "1"));
+        }
+        return combineParts(Exec.runAll(cmds, envs, work, Duration.ofMinutes(30)));
+    }
+
+    ResultRow tcpFloor(int iterations) throws Skipped, IOException, InterruptedException {
+        Path exe = work.resolve("tcp_pingpong");
+        if (!Files.exists(exe)) {
+            if (!Exec.works(List.of("gcc", "--version"))) {
+                throw new Skipped("gcc not found; " + SETUP_HINT);
+            }
+            Exec.run(List.of("gcc", "-O2", "-o", exe.toString(), work.resolve("tcp_pingpong.c").toString()), Map.of(),
+                    work, Duration.ofMinutes(1));
+        }
+        List<String> out = Exec.run(List.of(exe.toString(), Integer.toString(Math.max(iterations, 10_000)), "2000"),
+                Map.of(), work, Duration.ofMinutes(5));
+        return out.stream().filter(l -> l.startsWith("RESULT ")).map(l -> ResultRow.parse(l.substring(7)))
+                .findFirst().orElseThrow(() -> new IOException("tcp_pingpong printed no result: " + out));
+    }
+
+    private static List<ResultRow> combineParts(List<String> lines) {
+        Map<String, List<ResultRow>> byPoint = lines.stream().filter(l -> l.startsWith("PART "))
+                .map(l -> ResultRow.parse(l.substring(5)))
+                .collect(Collectors.groupingBy(r -> r.ranks() + "/" + r.op() + "/" + r.bytes(),
+                        java.util.LinkedHashMap::new, Collectors.toList()));
+        return byPoint.values().stream().map(ResultRow::combine).toList();
+    }
+
+    private static String join(Collection<Integer> sizes) {
+        return sizes.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,65 @@
+"""OSU-style collective latency for PyTorch's gloo backend, for jfmi's side-by-side comparison.
+
+usage: RANK=r WORLD_SIZE=n python3 gloo_coll.py PORT OPS SIZES ITERATIONS WARMUP
+Every rank prints one PART line (JSON) per op and size, like osu_coll.c.
+"""
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+
+
+def scaled(requested, floor, size, n, budget):
+    """Same rule in every benchmark program: fewer calls for large messages."""
+    if size <= 0:
+        return requested
+    return max(floor, min(requested, budget // (size * n)))
+
+
+def main():
+    port, ops, sizes, iters, warmup = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), \
+        int(sys.argv[4]), int(sys.argv[5])
+    rank, n = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=n)
+    for op in ops:
+        for size in ([0] if op == "barrier" else [int(s) for s in sizes]):
+            count = size // 8
+            t = torch.zeros(count, dtype=torch.int64)
+            outs = [torch.zeros(count, dtype=torch.int64) for _ in range(n)]
+            a2a_in = torch.zeros(count * n, dtype=torch.int64)
+            a2a_out = torch.zeros(count * n, dtype=torch.int64)
+            calls = {
+                "barrier": lambda: dist.barrier(),
+                "bcast": lambda: dist.broadcast(t, 0),
+                "allgather": lambda: dist.all_gather(outs, t),
+                "reduce": lambda: dist.reduce(t, 0),
+                "allreduce": lambda: dist.all_reduce(t),
+                "alltoall": lambda: dist.all_to_all_single(a2a_out, a2a_in),
+            }
+            if op not in calls:
+                raise SystemExit(f"unknown op {op}")
+            call = calls[op]
+            iters_here = scaled(iters, 20, size, n, 1 << 28)
+            warm_here = scaled(warmup, 20, size, n, 1 << 26)
+            dist.barrier()
+            for _ in range(warm_here):
+                call()
+            dist.barrier()
+            lat = []
+            for _ in range(iters_here):
+                t0 = time.perf_counter_ns()
+                call()
+                lat.append((time.perf_counter_ns() - t0) / 1000.0)
+            lat.sort()
+            print("PART " + json.dumps({"system": "gloo", "ranks": n, "rank": rank, "op": op, "bytes": size,
+                                        "iterations": iters_here, "mean_us": sum(lat) / iters_here,
+                                        "p50_us": lat[iters_here // 2], "p99_us": lat[int(iters_here * 0.99)]}), flush=True)
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

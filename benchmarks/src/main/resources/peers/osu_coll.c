@@ -1,0 +1,90 @@
+/*
+ * OSU-style collective latency for MPI, written for jfmi's side-by-side comparison.
+ * usage: osu_coll OPS SIZES ITERATIONS WARMUP
+ *   OPS   comma list of barrier,bcast,allgather,reduce,allreduce,alltoall
+ *   SIZES comma list of bytes per rank (multiples of 8; alltoall: bytes per peer)
+ * Every rank times each call; every rank prints one line per op and size:
+ *   PART {"system":"openmpi","ranks":N,"rank":R,"op":"...","bytes":B,"iterations":I,"mean_us":..,"p50_us":..,"p99_us":..}
+ */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Same rule in every benchmark program: fewer calls for large messages, so a run stays bounded. */
+static int scaled(int requested, int floor, long bytes, int n, long budget) {
+    if (bytes <= 0) return requested;
+    long cap = budget / (bytes * n);
+    long v = cap < requested ? cap : requested;
+    return (int)(v < floor ? floor : v);
+}
+
+static int split(char *s, char **out, int max) {
+    int n = 0;
+    for (char *t = strtok(s, ","); t && n < max; t = strtok(NULL, ",")) out[n++] = t;
+    return n;
+}
+
+static void call(const char *op, long *s, long *r, int count, int n) {
+    if (!strcmp(op, "barrier")) MPI_Barrier(MPI_COMM_WORLD);
+    else if (!strcmp(op, "bcast")) MPI_Bcast(s, count, MPI_LONG, 0, MPI_COMM_WORLD);
+    else if (!strcmp(op, "allgather")) MPI_Allgather(s, count, MPI_LONG, r, count, MPI_LONG, MPI_COMM_WORLD);
+    else if (!strcmp(op, "reduce")) MPI_Reduce(s, r, count, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+    else if (!strcmp(op, "allreduce")) MPI_Allreduce(s, r, count, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+    else if (!strcmp(op, "alltoall")) MPI_Alltoall(s, count, MPI_LONG, r, count, MPI_LONG, MPI_COMM_WORLD);
+    else { fprintf(stderr, "unknown op %s\n", op); MPI_Abort(MPI_COMM_WORLD, 64); }
+    (void)n;
+}
+
+int main(int argc, char **argv) {
+    MPI_Init(&argc, &argv);
+    int rank, n;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &n);
+    if (argc != 5) {
+        if (rank == 0) fprintf(stderr, "usage: osu_coll OPS SIZES ITERATIONS WARMUP\n");
+        MPI_Finalize();
+        return 64;
+    }
+    char *ops[16], *sizes_s[32];
+    int nops = split(argv[1], ops, 16), nsizes = split(argv[2], sizes_s, 32);
+    int iters = atoi(argv[3]), warmup = atoi(argv[4]);
+    double *lat = malloc(sizeof(double) * iters);
+    for (int o = 0; o < nops; o++) {
+        int is_barrier = !strcmp(ops[o], "barrier");
+        for (int z = 0; z < (is_barrier ? 1 : nsizes); z++) {
+            long bytes = is_barrier ? 0 : atol(sizes_s[z]);
+            int count = (int)(bytes / 8);
+            int iters_here = scaled(iters, 100, bytes, n, 1L << 30);
+            int warm_here = scaled(warmup, 200, bytes, n, 1L << 28);
+            long *s = calloc((size_t)count * n + 1, sizeof(long));
+            long *r = calloc((size_t)count * n + 1, sizeof(long));
+            MPI_Barrier(MPI_COMM_WORLD);
+            for (int i = 0; i < warm_here; i++) call(ops[o], s, r, count, n);
+            MPI_Barrier(MPI_COMM_WORLD);
+            double sum = 0;
+            for (int i = 0; i < iters_here; i++) {
+                double t0 = MPI_Wtime();
+                call(ops[o], s, r, count, n);
+                lat[i] = (MPI_Wtime() - t0) * 1e6;
+                sum += lat[i];
+            }
+            qsort(lat, iters_here, sizeof(double), cmp_double);
+            printf("PART {\"system\":\"openmpi\",\"ranks\":%d,\"rank\":%d,\"op\":\"%s\",\"bytes\":%ld,"
+                   "\"iterations\":%d,\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n",
+                   n, rank, ops[o], bytes, iters_here, sum / iters_here, lat[iters_here / 2],
+                   lat[(int)(iters_here * 0.99)]);
+            fflush(stdout);
+            free(s);
+            free(r);
+        }
+    }
+    free(lat);
+    MPI_Finalize();
+    return 0;
+}
