@@ -127,7 +127,7 @@ public final class Communicator implements AutoCloseable {
     public void send(int dst, int tag, DataBuffer data) {
         checkTag(tag);
         ByteBuffer view = data.readView(scratch, Scratch.STAGING_IN);
-        Exchange ex = transport.exchange().begin(OpCode.SEND_RECV, tag, deadline(), data.byteSize());
+        Exchange ex = transport.exchange().begin(OpCode.SEND_RECV, tag, operationTimeoutMillis, data.byteSize());
         ex.send(dst, tag, view, 0, data.byteSize());
         ex.await();
     }
@@ -139,7 +139,7 @@ public final class Communicator implements AutoCloseable {
     public int recv(int src, int tag, DataBuffer data) {
         checkTag(tag);
         ByteBuffer view = data.writeView(scratch, Scratch.STAGING_OUT);
-        Exchange ex = transport.exchange().begin(OpCode.SEND_RECV, tag, deadline(), data.byteSize());
+        Exchange ex = transport.exchange().begin(OpCode.SEND_RECV, tag, operationTimeoutMillis, data.byteSize());
         ex.recv(src, tag, view, 0, data.byteSize(), true);
         ex.await();
         int bytes = ex.receivedBytes(0);
@@ -367,10 +367,6 @@ public final class Communicator implements AutoCloseable {
         rendezvous.close();
     }
 
-    private Deadline deadline() {
-        return Deadline.afterMillis(operationTimeoutMillis);
-    }
-
     private void checkRoot(int root) {
         if (root < 0 || root >= size()) {
             throw new IllegalArgumentException("root " + root + " outside 0.." + (size() - 1) + " (job '"
@@ -449,14 +445,14 @@ public final class Communicator implements AutoCloseable {
                 Link[] links = Links.assemble(rank, n, o.jobId(), dialed, accepted, relayPeers, rendezvous, deadline);
                 int cores = Runtime.getRuntime().availableProcessors();
                 int ranksOnHost = 1 + countSameHost(table, hostId, rank);
-                WaitStrategy wait = o.spinNanos() >= 0 ? new WaitStrategy(o.spinNanos())
-                        : WaitStrategy.forRanksOnHost(ranksOnHost, cores);
+                WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());
                 int segment = o.maxSegmentBytes();
                 if (table.getMaxFramePayload() > 0) {
                     segment = Math.min(segment, table.getMaxFramePayload());
                 }
-                log.info("job '{}' rank {}/{}: links {} (spin {} µs, {} ranks on this host, {} cores)", o.jobId(),
-                        rank, n, Links.summary(links), wait.spinNanos() / 1000, ranksOnHost, cores);
+                log.info("job '{}' rank {}/{}: links {} ({} spin {} µs: {} ranks on this host, {} cores)", o.jobId(),
+                        rank, n, Links.summary(links), wait.yieldWhileSpinning() ? "yielding" : "busy",
+                        wait.spinNanos() / 1000, ranksOnHost, cores);
                 return new Transport(rank, n, o.jobId(), links, wait, segment, rendezvous::abort);
             } catch (IOException e) {
                 throw new RendezvousException("rank " + rank + " of job '" + o.jobId() + "' could not set up its "

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *   <tr><td>forceRelay</td><td>false</td><td>send every pair through the server's relay</td></tr>
  *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
  *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
- *   <tr><td>spinNanos</td><td>auto</td><td>busy-poll budget before parking; auto = 50 µs unless ranks on the
- *       host outnumber cores, then 2 µs</td></tr>
+ *   <tr><td>spinNanos</td><td>50 µs</td><td>poll budget before parking; the poll yields the core when ranks on
+ *       the host outnumber cores</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
  * </table>
  */

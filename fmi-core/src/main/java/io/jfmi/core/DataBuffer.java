@@ -8,13 +8,16 @@ import java.util.Objects;
 /**
  * Typed data handed to a {@link Communicator}: a Java array or a ByteBuffer region (position..limit, read as
  * little-endian elements). Arrays of multi-byte types are staged through the communicator's reusable direct
- * buffers; {@code byte[]} and ByteBuffers are used in place.
+ * buffers; {@code byte[]} and ByteBuffers are used in place. Keep and reuse a DataBuffer in a hot loop: calls on
+ * the same DataBuffer allocate nothing.
  */
 public final class DataBuffer {
     private final DataType type;
     private final int count;
     private final Object array;
     private final ByteBuffer region;
+    /** The little-endian view handed to collectives for in-place data, made once so reuse allocates nothing. */
+    private ByteBuffer inPlaceView;
 
     private DataBuffer(DataType type, int count, Object array, ByteBuffer region) {
         this.type = type;
@@ -69,11 +72,12 @@ public final class DataBuffer {
 
     /** A little-endian view from 0 to byteSize holding the contents (copied into scratch for typed arrays). */
     ByteBuffer readView(Scratch scratch, int slot) {
-        if (region != null) {
-            return region.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
-        }
-        if (type == DataType.BYTE) {
-            return ByteBuffer.wrap((byte[]) array).order(ByteOrder.LITTLE_ENDIAN);
+        if (region != null || type == DataType.BYTE) {
+            if (inPlaceView == null) {
+                inPlaceView = region != null ? region.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+                        : ByteBuffer.wrap((byte[]) array).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return inPlaceView.clear();
         }
         ByteBuffer b = scratch.get(slot, byteSize());
         switch (type) {

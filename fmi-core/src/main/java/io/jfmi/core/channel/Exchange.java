@@ -1,6 +1,5 @@
 package io.jfmi.core.channel;
 
-import io.jfmi.core.util.Deadline;
 import io.jfmi.core.wire.OpCode;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import java.util.Arrays;
  * {@link Transport}, so the steady state allocates nothing.
  *
  * <pre>
- *   ex.begin(OpCode.ALLGATHER, call, deadline, bytes);
+ *   ex.begin(OpCode.ALLGATHER, call, timeoutMillis, bytes);
  *   ex.send(right, tag, buf, off, len);
  *   ex.recv(left, tag, buf, off2, len);
  *   ex.await();           // both done, or an exception naming the op, job, this rank and the peer
@@ -26,7 +25,8 @@ public final class Exchange {
     OpCode op;
     int call;
     long bytes;
-    Deadline deadline;
+    long deadlineNanos;
+    long budgetMillis;
 
     Exchange(Transport transport) {
         this.transport = transport;
@@ -40,10 +40,11 @@ public final class Exchange {
      * Starts an operation; {@code call} is the collective's call number (the user tag for send/recv) and
      * {@code bytes} the caller's message size, both quoted in errors.
      */
-    public Exchange begin(OpCode op, int call, Deadline deadline, long bytes) {
+    public Exchange begin(OpCode op, int call, long timeoutMillis, long bytes) {
         this.op = op;
         this.call = call;
-        this.deadline = deadline;
+        this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        this.budgetMillis = timeoutMillis;
         this.bytes = bytes;
         this.sendCount = 0;
         this.recvCount = 0;

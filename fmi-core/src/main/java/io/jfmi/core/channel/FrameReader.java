@@ -36,6 +36,11 @@ final class FrameReader {
         boolean moved = false;
         ByteBuffer in = link.in;
         while (true) {
+            if (link.pendingRecvs == 0 && link.sendQueue.isEmpty()) {
+                // Owed nothing more: leave later messages in the socket (TCP holds them, flow control applies)
+                // rather than pulling them into heap buffers that the next call would copy again.
+                return moved;
+            }
             if (link.payloadRemaining > 0) {
                 ByteBuffer target = payloadTarget(link.payloadInbox);
                 if (in.hasRemaining()) {

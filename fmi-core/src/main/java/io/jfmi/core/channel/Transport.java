@@ -234,7 +234,11 @@ public final class Transport implements AutoCloseable {
                 throw outside;
             }
             if (System.nanoTime() - spinStart < wait.spinNanos()) {
-                Thread.onSpinWait();
+                if (wait.yieldWhileSpinning()) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
                 continue;
             }
             park(ex);
@@ -257,10 +261,11 @@ public final class Transport implements AutoCloseable {
     }
 
     private void park(Exchange ex) throws IOException {
-        long remaining = ex.deadline.remainingMillis();
-        if (ex.deadline.expired()) {
+        long remainingNanos = ex.deadlineNanos - System.nanoTime();
+        if (remainingNanos <= 0) {
             throw timeout(ex);
         }
+        long remaining = Math.max(1, remainingNanos / 1_000_000L);
         Link onlyReader = singleReader();
         if (onlyReader != null) {
             onlyReader.awaitReadable(Math.min(remaining, MAX_PARK_MILLIS));
@@ -319,7 +324,7 @@ public final class Transport implements AutoCloseable {
         return new FmiTimeoutException(String.format(
                 "%s in job '%s' timed out after %d ms on rank %d (this process), still waiting for %s; "
                         + "that rank may be dead, stuck, or in a different operation",
-                ex.describe(), jobId, ex.deadline.budgetMillis(), rank, waiting));
+                ex.describe(), jobId, ex.budgetMillis, rank, waiting));
     }
 
     private String kindOf(int peer) {

@@ -3,7 +3,6 @@ package io.jfmi.core.collective;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.core.channel.Transport;
-import io.jfmi.core.util.Deadline;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.core.wire.OpCode;
 import java.nio.ByteBuffer;
@@ -47,7 +46,7 @@ public final class CollectiveContext {
     /** Starts a new call: advances the call counter and its deadline. */
     public Exchange begin(OpCode op, long bytes) {
         call++;
-        return transport.exchange().begin(op, call, Deadline.afterMillis(timeoutMillis), bytes);
+        return transport.exchange().begin(op, call, timeoutMillis, bytes);
     }
 
     /** Tag for {@code round} of the current call. */

@@ -37,8 +37,8 @@ public final class JobOptions {
     @Option(names = "--force-relay", description = "Send every pair through the server's relay.")
     public boolean forceRelay;
 
-    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Busy-poll budget before parking; -1 picks "
-            + "50000 while ranks on this host do not outnumber cores, 2000 otherwise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 50000. The poll yields the "
+            + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
 
     /** Builds validated communicator options; names the file when the secret cannot be read. */
