@@ -85,10 +85,11 @@ public final class JobRegistry {
                 String why = job.formed() ? "no rank connected for " + idleTimeout.toSeconds() + " s"
                         : "only " + job.registeredCount() + " of " + job.worldSize() + " ranks registered within "
                                 + idleTimeout.toSeconds() + " s";
-                job.expire(why, ControlMessage.newBuilder().setError(Error.newBuilder().setCode(ErrorCode.TIMEOUT)
-                        .setMessage("job '" + job.id() + "' forgotten: " + why)).build());
+                // Forget first, then tell: a rank that hears of it may retry with the same job id at once.
                 jobs.remove(job.id(), job);
                 metrics.error("job_idle_timeout");
+                job.expire(why, ControlMessage.newBuilder().setError(Error.newBuilder().setCode(ErrorCode.TIMEOUT)
+                        .setMessage("job '" + job.id() + "' forgotten: " + why)).build());
             }
         }
     }
