@@ -2,6 +2,7 @@ package io.jfmi.benchmarks;
 
 import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
+import io.jfmi.worker.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,14 +19,6 @@ public final class BenchmarksMain {
         if (System.getProperty("jfmi.log.level") == null) {
             System.setProperty("jfmi.log.level", "WARN");
         }
-        CommandLine cl = new CommandLine(BenchmarksMain.class);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 64;
-            }
-            throw ex;
-        });
-        System.exit(cl.execute(args));
+        System.exit(Cli.execute(BenchmarksMain.class, args));
     }
 }

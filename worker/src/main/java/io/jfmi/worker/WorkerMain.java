@@ -1,5 +1,6 @@
 package io.jfmi.worker;
 
+import io.jfmi.worker.cli.Cli;
 import io.jfmi.worker.cli.LaunchCommand;
 import io.jfmi.worker.cli.RunCommand;
 import picocli.CommandLine;
@@ -17,16 +18,8 @@ public final class WorkerMain {
         System.exit(execute(args));
     }
 
-    /** Runs the command line; bad arguments print the problem and usage and give exit code 64. */
+    /** Runs the command line; bad arguments print the problem and give exit code 64. */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(WorkerMain.class);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + ex.getMessage());
-                return 64;
-            }
-            throw ex;
-        });
-        return cl.execute(args);
+        return Cli.execute(WorkerMain.class, args);
     }
 }
