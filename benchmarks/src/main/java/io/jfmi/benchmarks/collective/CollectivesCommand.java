@@ -44,6 +44,10 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "automatic (default: ${DEFAULT-VALUE}).")
     long spinNanos = -1;
 
+    @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force algorithms in every "
+            + "rank, e.g. allreduce=ring (see worker run --help).")
+    List<String> algorithms = new ArrayList<>();
+
     @Option(names = "--out", description = "Also write results.csv and results.json into this directory.")
     Path out;
 
@@ -64,7 +68,7 @@ public final class CollectivesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, spinNanos,
-                jvmOpts);
+                jvmOpts, algorithms);
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

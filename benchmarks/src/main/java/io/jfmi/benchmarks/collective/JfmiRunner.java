@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 public final class JfmiRunner {
     /** What to run; {@code spinNanos} -1 is automatic. */
     public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
-            boolean forceRelay, long spinNanos, List<String> jvmOpts) {
+            boolean forceRelay, long spinNanos, List<String> jvmOpts, List<String> algorithms) {
     }
 
     /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
@@ -43,6 +43,10 @@ public final class JfmiRunner {
         }
         if (plan.forceRelay()) {
             args.add("--force-relay");
+        }
+        if (!plan.algorithms().isEmpty()) {
+            args.add("--algorithm");
+            args.add(String.join(",", plan.algorithms()));
         }
         List<String> results = Collections.synchronizedList(new ArrayList<>());
         try (LocalServer server = LocalServer.start()) {

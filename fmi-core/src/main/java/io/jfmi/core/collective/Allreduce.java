@@ -61,7 +61,8 @@ public final class Allreduce {
         Tuning.AllreduceAlgorithm forced = t.allreduce();
         return switch (forced) {
             case AUTO -> {
-                if (bytes < t.allreduceRingMinBytes()) {
+                long ringFrom = t.allreduceRingMinBytes() * (ctx.size() == 2 ? 4 : 1);
+                if (bytes < ringFrom) {
                     yield Tuning.AllreduceAlgorithm.RECURSIVE_DOUBLING;
                 }
                 yield op.commutative() ? Tuning.AllreduceAlgorithm.RING : Tuning.AllreduceAlgorithm.REDUCE_BCAST;

@@ -10,8 +10,8 @@ package io.jfmi.core.collective;
  * @param allreduce             allreduce algorithm
  * @param bcast                 bcast algorithm
  * @param bruckMaxBytes         allgather uses Bruck while the gathered total is at most this, ring above
- * @param allreduceRingMinBytes allreduce uses the ring (reduce-scatter + allgather) from this size up, for
- *                              commutative ops; recursive doubling below
+ * @param allreduceRingMinBytes allreduce uses the ring (reduce-scatter + allgather) from this size up (4x this
+ *                              with 2 ranks), for commutative ops; recursive doubling below
  * @param bcastLargeMinBytes    bcast uses scatter + ring allgather from this size up, binomial tree below
  * @param segmentBytes          pipeline segment of large reductions: bounds their scratch memory
  */
@@ -20,7 +20,12 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
         int segmentBytes) {
 
     public static final long DEFAULT_BRUCK_MAX_BYTES = 256 * 1024;
-    public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES = 64 * 1024;
+    /**
+     * Measured 2026-11-25 (benchmarks/RESULTS.md): with 4 and 8 ranks recursive doubling was as fast or faster
+     * than the ring up to 256 KiB, the ring 2x faster at 1 MiB with 4 ranks. With 2 ranks the threshold is 4x
+     * higher: recursive doubling won up to 256 KiB and tied at 1 MiB.
+     */
+    public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES = 256 * 1024;
     public static final long DEFAULT_BCAST_LARGE_MIN_BYTES = 256 * 1024;
     public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
 

@@ -1,6 +1,7 @@
 package io.jfmi.worker.cli;
 
 import io.jfmi.core.CommunicatorOptions;
+import io.jfmi.core.collective.Tuning;
 import io.jfmi.core.util.SecretFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,35 @@ public final class JobOptions {
             + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
 
+    @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force collective "
+            + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear (default: chosen per call).")
+    public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
+
+    /** The tuning with any forced algorithms applied; names the bad entry otherwise. */
+    public Tuning tuning() {
+        Tuning t = Tuning.defaults();
+        for (java.util.Map.Entry<String, String> e : algorithms.entrySet()) {
+            String name = e.getValue().trim().toUpperCase(java.util.Locale.ROOT);
+            try {
+                t = switch (e.getKey().trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "allreduce" -> t.withAllreduce(Tuning.AllreduceAlgorithm.valueOf(name));
+                    case "bcast" -> t.withBcast(Tuning.BcastAlgorithm.valueOf(name));
+                    case "allgather" -> t.withAllgather(Tuning.AllgatherAlgorithm.valueOf(name));
+                    case "reduce" -> t.withReduce(Tuning.ReduceAlgorithm.valueOf(name));
+                    default -> throw new IllegalArgumentException("--algorithm: unknown op '" + e.getKey()
+                            + "' (allreduce, bcast, allgather, reduce)");
+                };
+            } catch (IllegalArgumentException ex) {
+                if (ex.getMessage() != null && ex.getMessage().startsWith("--algorithm")) {
+                    throw ex;
+                }
+                throw new IllegalArgumentException("--algorithm: unknown " + e.getKey() + " algorithm '"
+                        + e.getValue() + "'");
+            }
+        }
+        return t;
+    }
+
     /** Builds validated communicator options; names the file when the secret cannot be read. */
     public CommunicatorOptions toCommunicatorOptions() {
         byte[] secret;
@@ -52,6 +82,6 @@ public final class JobOptions {
         }
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
-                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).build();
+                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).tuning(tuning()).build();
     }
 }
