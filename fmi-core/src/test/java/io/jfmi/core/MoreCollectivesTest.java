@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * forced algorithm, non-commutative ops, uneven counts; each result checked against a reference computed here.
  */
 class MoreCollectivesTest {
-    /** Sizes in doubles: empty, one, odd, just under/over the 64 KiB ring threshold (8192 doubles). */
-    static final int[] COUNTS = {0, 1, 7, 8191, 8193, 70_001};
+    /** Sizes in doubles: empty, one, odd, just under/over the 256 KiB ring threshold (32768 doubles), larger. */
+    static final int[] COUNTS = {0, 1, 7, 32_767, 32_769, 140_001};
 
     static double value(int rank, int i) {
         return ((rank * 131 + i * 17) % 1000) / 4.0;
