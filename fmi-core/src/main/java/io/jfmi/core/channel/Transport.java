@@ -350,16 +350,6 @@ public final class Transport implements AutoCloseable {
         return failure;
     }
 
-    /** True when some peer has sent bytes not yet consumed: used to spot protocol misuse in tests. */
-    boolean hasUnreadEarlyMessages() {
-        for (PeerInbox inbox : inboxes) {
-            if (!inbox.early.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void closeLinks() {
         for (Link l : links) {
             l.closeQuietly();

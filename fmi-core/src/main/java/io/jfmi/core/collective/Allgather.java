@@ -24,7 +24,7 @@ public final class Allgather {
         int n = ctx.size();
         long total = (long) block * n;
         Exchange ex = ctx.begin(OpCode.ALLGATHER, block);
-        copy(in, 0, out, ctx.rank() * block, block);
+        LocalCopy.copy(in, 0, out, ctx.rank() * block, block);
         if (n == 1) {
             return;
         }
@@ -43,7 +43,7 @@ public final class Allgather {
     public static void runV(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, Blocks blocks) {
         Exchange ex = ctx.begin(OpCode.ALLGATHER, blocks.total());
         int rank = ctx.rank();
-        copy(in, 0, out, blocks.offset(rank), blocks.size(rank));
+        LocalCopy.copy(in, 0, out, blocks.offset(rank), blocks.size(rank));
         if (ctx.size() > 1) {
             RingAllgather.run(ctx, ex, out, blocks, 0);
         }
@@ -68,7 +68,7 @@ public final class Allgather {
         int n = ctx.size();
         int rank = ctx.rank();
         ByteBuffer rotated = ctx.scratch().get(Scratch.TEMP_A, n * block);
-        copy(out, rank * block, rotated, 0, block);
+        LocalCopy.copy(out, rank * block, rotated, 0, block);
         int round = 0;
         for (int distance = 1; distance < n; distance <<= 1, round++) {
             int blocks = Math.min(distance, n - distance);
@@ -77,14 +77,8 @@ public final class Allgather {
             ex.await();
         }
         for (int i = 1; i < n; i++) {
-            copy(rotated, i * block, out, ((rank + i) % n) * block, block);
+            LocalCopy.copy(rotated, i * block, out, ((rank + i) % n) * block, block);
         }
     }
 
-    static void copy(ByteBuffer from, int fromOffset, ByteBuffer to, int toOffset, int length) {
-        if (length == 0 || (from == to && fromOffset == toOffset)) {
-            return;
-        }
-        to.put(toOffset, from, fromOffset, length);
-    }
 }

@@ -27,7 +27,7 @@ public final class Alltoall {
         int n = ctx.size();
         int rank = ctx.rank();
         Exchange ex = ctx.begin(OpCode.ALLTOALL, sendBlocks.total());
-        Allgather.copy(in, sendBlocks.offset(rank), out, recvBlocks.offset(rank), sendBlocks.size(rank));
+        LocalCopy.copy(in, sendBlocks.offset(rank), out, recvBlocks.offset(rank), sendBlocks.size(rank));
         if (n == 1) {
             return;
         }

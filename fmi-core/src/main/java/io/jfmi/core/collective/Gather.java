@@ -20,7 +20,7 @@ public final class Gather {
             ex.send(root, ctx.tag(0), in, 0, blocks.size(rank)).await();
             return;
         }
-        Allgather.copy(in, 0, out, blocks.offset(root), blocks.size(root));
+        LocalCopy.copy(in, 0, out, blocks.offset(root), blocks.size(root));
         for (int p = 0; p < ctx.size(); p++) {
             if (p != root) {
                 ex.recv(p, ctx.tag(0), out, blocks.offset(p), blocks.size(p));

@@ -34,7 +34,7 @@ public final class Reduce {
         int bytes = count * type.size();
         Exchange ex = ctx.begin(OpCode.REDUCE, bytes);
         if (ctx.size() == 1) {
-            Allgather.copy(in, 0, out, 0, bytes);
+            LocalCopy.copy(in, 0, out, 0, bytes);
             return;
         }
         switch (choose(ctx, op)) {
@@ -64,7 +64,7 @@ public final class Reduce {
         int treeRoot = op.commutative() ? root : 0;
         ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
-        Allgather.copy(in, 0, acc, 0, bytes);
+        LocalCopy.copy(in, 0, acc, 0, bytes);
         int vr = (rank - treeRoot + n) % n;
         int round = 0;
         for (int mask = 1; mask < n; mask <<= 1, round++) {
@@ -81,7 +81,7 @@ public final class Reduce {
         }
         if (treeRoot == root) {
             if (rank == root) {
-                Allgather.copy(acc, 0, out, 0, bytes);
+                LocalCopy.copy(acc, 0, out, 0, bytes);
             }
             return;
         }
@@ -108,19 +108,19 @@ public final class Reduce {
         ByteBuffer all = ctx.scratch().get(Scratch.TEMP_A, n * bytes);
         for (int p = 0; p < n; p++) {
             if (p == root) {
-                Allgather.copy(in, 0, all, p * bytes, bytes);
+                LocalCopy.copy(in, 0, all, p * bytes, bytes);
             } else {
                 ex.recv(p, ctx.tag(0), all, p * bytes, bytes);
             }
         }
         ex.await();
         ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_B, bytes);
-        Allgather.copy(all, 0, acc, 0, bytes);
+        LocalCopy.copy(all, 0, acc, 0, bytes);
         ByteBuffer next = all.duplicate().order(all.order());
         for (int p = 1; p < n; p++) {
             next.clear().position(p * bytes).limit((p + 1) * bytes);
             op.apply(acc, next.slice().order(all.order()), acc, type, count);
         }
-        Allgather.copy(acc, 0, out, 0, bytes);
+        LocalCopy.copy(acc, 0, out, 0, bytes);
     }
 }

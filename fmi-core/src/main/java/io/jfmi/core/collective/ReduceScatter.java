@@ -32,10 +32,10 @@ public final class ReduceScatter {
         }
         Exchange ex = ctx.begin(OpCode.REDUCE_SCATTER, total);
         ByteBuffer work = ctx.scratch().get(Scratch.TEMP_A, total);
-        Allgather.copy(in, 0, work, 0, total);
+        LocalCopy.copy(in, 0, work, 0, total);
         if (ctx.size() > 1) {
             RingReduceScatter.run(ctx, ex, work, blocks, type, op);
         }
-        Allgather.copy(work, blocks.offset(rank), out, 0, blocks.size(rank));
+        LocalCopy.copy(work, blocks.offset(rank), out, 0, blocks.size(rank));
     }
 }

@@ -26,9 +26,9 @@ public final class Scan {
         Exchange ex = ctx.begin(OpCode.SCAN, bytes);
         ByteBuffer partial = ctx.scratch().get(Scratch.TEMP_A, bytes);
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
-        Allgather.copy(in, 0, partial, 0, bytes);
+        LocalCopy.copy(in, 0, partial, 0, bytes);
         if (!exclusive) {
-            Allgather.copy(in, 0, out, 0, bytes);
+            LocalCopy.copy(in, 0, out, 0, bytes);
         }
         boolean haveExclusive = false;
         int round = 0;
@@ -47,7 +47,7 @@ public final class Scan {
                 } else if (haveExclusive) {
                     op.apply(incoming, out, out, type, count);
                 } else {
-                    Allgather.copy(incoming, 0, out, 0, bytes);
+                    LocalCopy.copy(incoming, 0, out, 0, bytes);
                     haveExclusive = true;
                 }
             } else {

@@ -25,7 +25,7 @@ public final class Scatter {
                 ex.send(p, ctx.tag(0), in, blocks.offset(p), blocks.size(p));
             }
         }
-        Allgather.copy(in, blocks.offset(root), out, 0, blocks.size(root));
+        LocalCopy.copy(in, blocks.offset(root), out, 0, blocks.size(root));
         ex.await();
     }
 }
