@@ -80,5 +80,4 @@ public final class Allgather {
             LocalCopy.copy(rotated, i * block, out, ((rank + i) % n) * block, block);
         }
     }
-
 }
