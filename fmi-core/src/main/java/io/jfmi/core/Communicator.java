@@ -27,11 +27,13 @@ import io.jfmi.core.rendezvous.ServerRendezvous;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.core.wire.OpCode;
+import io.jfmi.core.wire.proto.ChannelPlan;
 import io.jfmi.core.wire.proto.PeerTable;
 import io.jfmi.core.wire.proto.Register;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -428,7 +430,8 @@ public final class Communicator implements AutoCloseable {
                 String hostId = LocalEndpoints.hostId();
                 Register registration = Register.newBuilder()
                         .addAllEndpoints(LocalEndpoints.forPort(direct.port(), o.advertiseHost()))
-                        .setHostId(hostId).setRelayOnly(o.forceRelay()).build();
+                        .setHostId(hostId).setRelayOnly(o.forceRelay()).setNoPunch(!o.punch()).build();
+                rendezvous.bindControlTo(direct.port());
                 PeerTable table = rendezvous.join(registration, deadline);
                 if (table.getPeersCount() != n) {
                     throw new RendezvousException("peer table from " + rendezvous.describe() + " lists "
@@ -438,11 +441,20 @@ public final class Communicator implements AutoCloseable {
                         o.connectTimeout().toMillis());
                 Map<Integer, DirectLinks.Established> dialed = direct.dial(ChannelPlanner.dialTargets(rank, table),
                         table, hostId, o.connectTimeout().toMillis(), deadline);
-                Set<Integer> relayPeers = rendezvous.agreeOnRelay(dialed.keySet(), deadline);
+                ChannelPlan plan = rendezvous.agreeOnChannels(dialed.keySet(), deadline);
                 Set<Integer> acceptFrom = new TreeSet<>(ChannelPlanner.expectedDialers(rank, table));
-                acceptFrom.removeAll(relayPeers);
+                acceptFrom.removeAll(plan.getRelayPeersList());
                 Map<Integer, DirectLinks.Established> accepted = direct.awaitAccepted(acceptFrom, deadline);
-                Link[] links = Links.assemble(rank, n, o.jobId(), dialed, accepted, relayPeers, rendezvous, deadline);
+                Map<Integer, DirectLinks.Established> punched = Map.of();
+                if (!plan.getFinal()) {
+                    direct.stopAccepting();
+                    punched = direct.punch(plan.getPunchPeersList(), table, o.punchTimeout().toMillis(),
+                            o.maxParallelSetups());
+                    plan = rendezvous.reportPunched(punched.keySet(), deadline);
+                }
+                Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
+                Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
+                        rendezvous, deadline);
                 int cores = Runtime.getRuntime().availableProcessors();
                 int ranksOnHost = 1 + countSameHost(table, hostId, rank);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());

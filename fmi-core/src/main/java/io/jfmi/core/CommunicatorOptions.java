@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  *   <tr><td>joinTimeout</td><td>120 s</td><td>deadline for all ranks to register and connect</td></tr>
  *   <tr><td>connectTimeout</td><td>5 s</td><td>deadline of one TCP connect attempt</td></tr>
  *   <tr><td>forceRelay</td><td>false</td><td>send every pair through the server's relay</td></tr>
+ *   <tr><td>punch</td><td>true</td><td>try TCP hole punching for pairs without a direct link</td></tr>
+ *   <tr><td>punchTimeout</td><td>5 s</td><td>how long both sides of a pair keep punching before the relay</td></tr>
+ *   <tr><td>maxParallelSetups</td><td>8</td><td>peers punched at once</td></tr>
  *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
  *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
  *   <tr><td>spinNanos</td><td>50 µs</td><td>poll budget before parking; the poll yields the core when ranks on
@@ -40,6 +43,9 @@ public final class CommunicatorOptions {
     private final Duration joinTimeout;
     private final Duration connectTimeout;
     private final boolean forceRelay;
+    private final int maxParallelSetups;
+    private final Duration punchTimeout;
+    private final boolean punch;
     private final String bindHost;
     private final String advertiseHost;
     private final long spinNanos;
@@ -56,6 +62,9 @@ public final class CommunicatorOptions {
         this.joinTimeout = b.joinTimeout;
         this.connectTimeout = b.connectTimeout;
         this.forceRelay = b.forceRelay;
+        this.maxParallelSetups = b.maxParallelSetups;
+        this.punchTimeout = b.punchTimeout;
+        this.punch = b.punch;
         this.bindHost = b.bindHost;
         this.advertiseHost = b.advertiseHost;
         this.spinNanos = b.spinNanos;
@@ -103,6 +112,18 @@ public final class CommunicatorOptions {
         return forceRelay;
     }
 
+    public int maxParallelSetups() {
+        return maxParallelSetups;
+    }
+
+    public Duration punchTimeout() {
+        return punchTimeout;
+    }
+
+    public boolean punch() {
+        return punch;
+    }
+
     public String bindHost() {
         return bindHost;
     }
@@ -134,6 +155,9 @@ public final class CommunicatorOptions {
         private Duration joinTimeout = Duration.ofSeconds(120);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private boolean forceRelay;
+        private int maxParallelSetups = 8;
+        private Duration punchTimeout = Duration.ofSeconds(5);
+        private boolean punch = true;
         private String bindHost = "0.0.0.0";
         private String advertiseHost;
         private long spinNanos = -1;
@@ -201,6 +225,21 @@ public final class CommunicatorOptions {
             return this;
         }
 
+        public Builder maxParallelSetups(int v) {
+            this.maxParallelSetups = v;
+            return this;
+        }
+
+        public Builder punchTimeout(Duration v) {
+            this.punchTimeout = v;
+            return this;
+        }
+
+        public Builder punch(boolean v) {
+            this.punch = v;
+            return this;
+        }
+
         public Builder bindHost(String v) {
             this.bindHost = v;
             return this;
@@ -242,6 +281,10 @@ public final class CommunicatorOptions {
             requirePositive("operationTimeout", operationTimeout);
             requirePositive("joinTimeout", joinTimeout);
             requirePositive("connectTimeout", connectTimeout);
+            requirePositive("punchTimeout", punchTimeout);
+            if (maxParallelSetups < 1) {
+                throw new IllegalArgumentException("maxParallelSetups must be >= 1, got " + maxParallelSetups);
+            }
             if (rendezvous == null || rendezvous.getPort() < 1 || rendezvous.getPort() > 65535) {
                 throw new IllegalArgumentException("rendezvous port must be 1..65535, got "
                         + (rendezvous == null ? "none" : rendezvous.getPort()));

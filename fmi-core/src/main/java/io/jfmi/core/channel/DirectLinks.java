@@ -8,6 +8,7 @@ import io.jfmi.core.wire.proto.PeerInfo;
 import io.jfmi.core.wire.proto.PeerTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -33,9 +34,15 @@ public final class DirectLinks implements AutoCloseable {
     public record Established(SocketChannel channel, LinkKind kind, String address) {
     }
 
+    /** One connect attempt while punching; both sides retry until the punch deadline. */
+    static final int PUNCH_ATTEMPT_MILLIS = 1000;
+    static final int PUNCH_RETRY_PAUSE_MILLIS = 20;
+
     private final int rank;
     private final String jobId;
     private final ServerSocketChannel listener;
+    private final String bindHost;
+    private final int port;
     private final Map<Integer, Established> accepted = new ConcurrentHashMap<>();
     private volatile Set<Integer> expectedDialers = Set.of();
     private volatile byte[] sessionKey;
@@ -45,12 +52,127 @@ public final class DirectLinks implements AutoCloseable {
     public DirectLinks(int rank, String jobId, String bindHost) throws IOException {
         this.rank = rank;
         this.jobId = jobId;
+        this.bindHost = bindHost;
         this.listener = ServerSocketChannel.open();
+        // The control connection and punched links leave from this same port (see ServerRendezvous).
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
         listener.bind(new InetSocketAddress(bindHost, 0), 64);
+        this.port = listener.socket().getLocalPort();
     }
 
     public int port() {
-        return listener.socket().getLocalPort();
+        return port;
+    }
+
+    /** Stops accepting: no late dialer is taken, and a punch's incoming SYN meets the punching socket. */
+    public void stopAccepting() {
+        closeQuietly(listener);
+    }
+
+    /**
+     * TCP hole punching: for each peer at once (up to {@code parallel} at a time), connect from the data port
+     * to the peer's observed public endpoint again and again until the deadline, while the peer does the same
+     * towards us: the first pair of SYNs that crosses both NATs opens the connection (simultaneous open). The
+     * higher rank then sends the authenticated hello. Returns the peers reached.
+     */
+    public Map<Integer, Established> punch(Collection<Integer> peers, PeerTable table, long timeoutMillis,
+            int parallel) {
+        Map<Integer, Established> punched = new ConcurrentHashMap<>();
+        if (peers.isEmpty()) {
+            return punched;
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(parallel, peers.size())), r -> {
+                    Thread t = new Thread(r, "jfmi-punch-" + jobId + "-" + rank);
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int peer : peers) {
+                Endpoint target = table.getPeers(peer).getObserved();
+                work.add(pool.submit(() -> {
+                    Established e = punchOne(peer, target, deadline);
+                    if (e != null) {
+                        punched.put(peer, e);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : work) {
+                try {
+                    f.get(timeoutMillis + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.warn("rank {} of job '{}': a punch attempt did not finish cleanly: {}", rank, jobId,
+                            e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return punched;
+    }
+
+    private Established punchOne(int peer, Endpoint target, long deadlineNanos) {
+        InetSocketAddress to = new InetSocketAddress(target.getHost(), target.getPort());
+        long start = System.nanoTime();
+        int attempts = 0;
+        String last = "no attempt before the deadline";
+        while (System.nanoTime() < deadlineNanos) {
+            attempts++;
+            long leftMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000L);
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                ch.bind(new InetSocketAddress(bindHost, port));
+                int attemptMillis = (int) Math.min(PUNCH_ATTEMPT_MILLIS, leftMillis);
+                ch.socket().connect(to, attemptMillis);
+                ch.socket().setSoTimeout((int) Math.max(1000, leftMillis));
+                if (rank > peer) {
+                    new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer)).writeTo(ch);
+                    ByteBuffer reply = ByteBuffer.allocate(1);
+                    LinkHello.readFully(ch, reply);
+                    if (reply.get(0) != LinkHello.ACCEPTED) {
+                        throw new IOException("peer refused the link");
+                    }
+                } else {
+                    LinkHello hello = LinkHello.readFrom(ch);
+                    if (hello.from != peer || hello.to != rank
+                            || !JobAuth.matches(JobAuth.linkMac(sessionKey, peer, rank), hello.mac)) {
+                        throw new IOException("the connection at " + to + " is not rank " + peer + " of this job");
+                    }
+                    ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
+                }
+                ch.socket().setSoTimeout(0);
+                log.info("rank {} of job '{}': punched through to rank {} at {} in {} ms ({} attempts)", rank, jobId,
+                        peer, to, (System.nanoTime() - start) / 1_000_000, attempts);
+                return new Established(ch, LinkKind.PUNCHED, target.getHost() + ":" + target.getPort());
+            } catch (IOException e) {
+                last = e.getMessage();
+                if (ch != null) {
+                    closeQuietly(ch);
+                }
+                sleepQuietly(PUNCH_RETRY_PAUSE_MILLIS);
+            }
+        }
+        log.info("rank {} of job '{}': punching to rank {} at {} failed after {} attempts in {} ms (last: {}); "
+                + "the pair will use the relay", rank, jobId, peer, to, attempts,
+                (System.nanoTime() - start) / 1_000_000, last);
+        return null;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts accepting the given higher ranks (authenticated with the job instance's session key). */

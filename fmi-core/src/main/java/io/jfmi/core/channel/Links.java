@@ -5,6 +5,7 @@ import io.jfmi.core.util.Deadline;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,11 +15,11 @@ public final class Links {
     private Links() {
     }
 
-    public static Link[] assemble(int rank, int size, String jobId, Map<Integer, DirectLinks.Established> dialed,
-            Map<Integer, DirectLinks.Established> accepted, Set<Integer> relayPeers, Rendezvous rendezvous,
-            Deadline deadline) throws IOException {
+    /** {@code direct} holds every established link (dialed, accepted, punched); relayed peers' are closed. */
+    public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
+            Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline) throws IOException {
         Link[] links = new Link[size];
-        for (Map<Integer, DirectLinks.Established> m : java.util.List.of(dialed, accepted)) {
+        for (Map<Integer, DirectLinks.Established> m : direct) {
             for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
                 int peer = e.getKey();
                 DirectLinks.Established est = e.getValue();

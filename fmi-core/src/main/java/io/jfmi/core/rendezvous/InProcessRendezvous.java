@@ -4,6 +4,7 @@ import io.jfmi.core.FmiException;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.proto.ChannelPlan;
 import io.jfmi.core.wire.proto.PeerInfo;
 import io.jfmi.core.wire.proto.PeerTable;
 import io.jfmi.core.wire.proto.Register;
@@ -110,8 +111,14 @@ public final class InProcessRendezvous implements Rendezvous {
     }
 
     @Override
-    public Set<Integer> agreeOnRelay(Set<Integer> dialedPeers, Deadline deadline) {
-        return hub.agree(rank, dialedPeers, deadline);
+    public ChannelPlan agreeOnChannels(Set<Integer> dialedPeers, Deadline deadline) {
+        return ChannelPlan.newBuilder().addAllRelayPeers(hub.agree(rank, dialedPeers, deadline)).setFinal(true)
+                .build();
+    }
+
+    @Override
+    public ChannelPlan reportPunched(Set<Integer> punchedPeers, Deadline deadline) {
+        throw new RendezvousException("the in-process rendezvous never asks ranks to punch");
     }
 
     @Override

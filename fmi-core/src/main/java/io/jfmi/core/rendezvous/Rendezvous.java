@@ -2,6 +2,7 @@ package io.jfmi.core.rendezvous;
 
 import io.jfmi.core.FmiException;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.proto.ChannelPlan;
 import io.jfmi.core.wire.proto.PeerTable;
 import io.jfmi.core.wire.proto.Register;
 import java.nio.channels.SocketChannel;
@@ -19,11 +20,21 @@ public interface Rendezvous extends AutoCloseable {
     PeerTable join(Register registration, Deadline deadline);
 
     /**
-     * Reports the lower ranks this rank reached with a direct link it dialed; returns the peers this rank must
-     * reach through the relay. Every rank gets a consistent answer: a pair is direct only when its dialer
-     * succeeded.
+     * Reports the lower ranks this rank reached with a direct link it dialed. Returns either the final plan
+     * (the peers to reach through the relay; a pair is direct only when its dialer succeeded) or a punch plan:
+     * punch now to {@code punch_peers}, then call {@link #reportPunched}.
      */
-    Set<Integer> agreeOnRelay(Set<Integer> dialedPeers, Deadline deadline);
+    ChannelPlan agreeOnChannels(Set<Integer> dialedPeers, Deadline deadline);
+
+    /** Reports the peers this rank holds a punched link with; returns the final plan. */
+    ChannelPlan reportPunched(Set<Integer> punchedPeers, Deadline deadline);
+
+    /**
+     * Makes the control connection leave from this local port (the data port), so the server observes the
+     * address a NAT maps it to. Call before {@link #join}; a no-op where there is no server.
+     */
+    default void bindControlTo(int localPort) {
+    }
 
     /** Opens an authenticated connection to the relay, ready for data frames, in blocking mode. */
     SocketChannel openRelay(Deadline deadline);

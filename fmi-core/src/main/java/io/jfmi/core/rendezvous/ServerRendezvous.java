@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -47,6 +46,7 @@ public final class ServerRendezvous implements Rendezvous {
     private InputStream in;
     private OutputStream out;
     private volatile boolean leaving;
+    private int controlPort;
     private Thread watcher;
 
     public ServerRendezvous(InetSocketAddress server, String jobId, int rank, int worldSize, byte[] secret,
@@ -89,20 +89,34 @@ public final class ServerRendezvous implements Rendezvous {
     }
 
     @Override
-    public Set<Integer> agreeOnRelay(Set<Integer> dialedPeers, Deadline deadline) {
+    public ChannelPlan agreeOnChannels(Set<Integer> dialedPeers, Deadline deadline) {
+        return report(dialedPeers, false, deadline);
+    }
+
+    @Override
+    public ChannelPlan reportPunched(Set<Integer> punchedPeers, Deadline deadline) {
+        return report(punchedPeers, true, deadline);
+    }
+
+    private ChannelPlan report(Set<Integer> peers, boolean punched, Deadline deadline) {
         try {
-            send(ControlMessage.newBuilder()
-                    .setConnectReport(ConnectReport.newBuilder().addAllDirectPeers(dialedPeers)).build());
-            ControlMessage reply = receive(deadline, "the channel plan (waiting for every rank's connect report)");
+            send(ControlMessage.newBuilder().setConnectReport(ConnectReport.newBuilder().addAllDirectPeers(peers)
+                    .setPunched(punched)).build());
+            ControlMessage reply = receive(deadline, "the channel plan (waiting for every rank's "
+                    + (punched ? "punch" : "connect") + " report)");
             if (!reply.hasChannelPlan()) {
                 throw unexpected(reply, "channel plan");
             }
-            ChannelPlan plan = reply.getChannelPlan();
-            return new HashSet<>(plan.getRelayPeersList());
+            return reply.getChannelPlan();
         } catch (IOException e) {
             throw new RendezvousException("rank " + rank + " of job '" + jobId + "' lost " + describe()
                     + " while agreeing on channels: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void bindControlTo(int localPort) {
+        this.controlPort = localPort;
     }
 
     @Override
@@ -217,6 +231,12 @@ public final class ServerRendezvous implements Rendezvous {
             Socket s = new Socket();
             try {
                 s.setTcpNoDelay(true);
+                if (controlPort > 0) {
+                    // Leave from the data port: a NAT maps it to the public endpoint peers will punch to.
+                    s.setReuseAddress(true);
+                    s.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+                    s.bind(new InetSocketAddress(controlPort));
+                }
                 s.connect(server, (int) Math.min(deadline.remainingMillis(), connectTimeoutMillis));
                 return s;
             } catch (IOException e) {

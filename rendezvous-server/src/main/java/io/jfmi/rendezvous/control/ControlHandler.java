@@ -163,7 +163,7 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
     private void register(ChannelHandlerContext ctx, Register r) throws RegistrationException {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         PeerInfo info = PeerInfo.newBuilder().setRank(hello.getRank()).addAllEndpoints(r.getEndpointsList())
-                .setHostId(r.getHostId()).setRelayOnly(r.getRelayOnly())
+                .setHostId(r.getHostId()).setRelayOnly(r.getRelayOnly()).setNoPunch(r.getNoPunch())
                 .setObserved(Endpoint.newBuilder().setHost(remote.getAddress().getHostAddress())
                         .setPort(remote.getPort()).setKind(EndpointKind.PUBLIC))
                 .build();
@@ -175,7 +175,7 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
     private void onRegistered(ChannelHandlerContext ctx, ControlMessage msg) throws RegistrationException {
         switch (msg.getBodyCase()) {
             case CONNECT_REPORT -> job.connectReport(hello.getRank(),
-                    new HashSet<>(msg.getConnectReport().getDirectPeersList()));
+                    new HashSet<>(msg.getConnectReport().getDirectPeersList()), msg.getConnectReport().getPunched());
             case ABORT -> job.abort(hello.getRank(), msg.getAbort().getReason());
             case GOODBYE -> registry.forgetIfGone(job, job.leave(hello.getRank()));
             default -> throw new RegistrationException(ErrorCode.BAD_REQUEST, "unexpected " + msg.getBodyCase()

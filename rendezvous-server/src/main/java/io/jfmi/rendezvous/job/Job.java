@@ -38,6 +38,9 @@ public final class Job {
     private final byte[] sessionKey = new byte[32];
     private final Member[] members;
     private final Map<Integer, Set<Integer>> dialed = new HashMap<>();
+    private final Map<Integer, Set<Integer>> firstRelay = new HashMap<>();
+    private final Map<Integer, Set<Integer>> punchPartners = new HashMap<>();
+    private final Map<Integer, Set<Integer>> punchedReports = new HashMap<>();
     /** Frames for ranks whose relay is not attached yet, with the senders paused until it is. */
     private final Map<Integer, ArrayDeque<ByteBuf>> heldFrames = new HashMap<>();
     private final Map<Integer, List<Channel>> pausedForAttach = new HashMap<>();
@@ -131,29 +134,102 @@ public final class Job {
         }
     }
 
-    /** Records which lower ranks {@code rank} dialed; sends every rank its channel plan once all reported. */
-    public synchronized void connectReport(int rank, Set<Integer> dialedPeers) throws RegistrationException {
+    /**
+     * First round: records which lower ranks {@code rank} dialed. Once all reported, pairs without a direct
+     * link whose ranks both have an observed (post-NAT) endpoint and allow punching are told to punch now;
+     * if there are none, every rank gets its final plan at once. Second round ({@code punched}): records the
+     * peers a rank holds a punched link with; once all reported, a pair stays direct only when both sides
+     * report it, and every rank gets its final plan.
+     */
+    public synchronized void connectReport(int rank, Set<Integer> peers, boolean punched)
+            throws RegistrationException {
         touch();
         if (!formed) {
             throw new RegistrationException(ErrorCode.JOB_NOT_READY, "rank " + rank + " of job '" + id
                     + "' sent a connect report before the job formed");
         }
-        dialed.put(rank, Set.copyOf(dialedPeers));
-        if (dialed.size() < worldSize) {
+        if (!punched) {
+            dialed.put(rank, Set.copyOf(peers));
+            if (dialed.size() == worldSize) {
+                planAfterDialing();
+            }
             return;
         }
-        int relayedPairs = 0;
+        if (punchPartners.isEmpty()) {
+            throw new RegistrationException(ErrorCode.BAD_REQUEST, "rank " + rank + " of job '" + id
+                    + "' reported punched links, but no punch round was started");
+        }
+        punchedReports.put(rank, Set.copyOf(peers));
+        if (punchedReports.size() == worldSize) {
+            planAfterPunching();
+        }
+    }
+
+    private void planAfterDialing() {
         for (Member m : members) {
             Set<Integer> relay = ChannelPlanner.relayPeers(m.rank, worldSize, dialed);
-            relayedPairs += relay.size();
+            firstRelay.put(m.rank, relay);
+            Set<Integer> partners = new java.util.TreeSet<>();
+            for (int p : relay) {
+                if (punchable(m) && punchable(members[p])) {
+                    partners.add(p);
+                }
+            }
+            punchPartners.put(m.rank, partners);
+        }
+        boolean anyPunch = punchPartners.values().stream().anyMatch(s -> !s.isEmpty());
+        if (!anyPunch) {
+            punchPartners.clear();
+            sendFinalPlans(firstRelay, 0);
+            return;
+        }
+        for (Member m : members) {
+            m.control.writeAndFlush(ControlMessage.newBuilder().setChannelPlan(ChannelPlan.newBuilder()
+                    .addAllRelayPeers(firstRelay.get(m.rank)).addAllPunchPeers(punchPartners.get(m.rank))
+                    .setFinal(false)).build());
+        }
+        log.info("job '{}': {} rank pairs have no direct link; told them to punch", id,
+                punchPartners.values().stream().mapToInt(Set::size).sum() / 2);
+    }
+
+    private void planAfterPunching() {
+        Map<Integer, Set<Integer>> relay = new HashMap<>();
+        int punchedPairs = 0;
+        for (Member m : members) {
+            Set<Integer> r = new java.util.TreeSet<>(firstRelay.get(m.rank));
+            for (int p : punchedReports.get(m.rank)) {
+                if (punchedReports.get(p) != null && punchedReports.get(p).contains(m.rank)) {
+                    r.remove(p);
+                    if (m.rank < p) {
+                        punchedPairs++;
+                    }
+                }
+            }
+            relay.put(m.rank, r);
+        }
+        sendFinalPlans(relay, punchedPairs);
+    }
+
+    private static boolean punchable(Member m) {
+        return m.info.hasObserved() && !m.info.getRelayOnly() && !m.info.getNoPunch();
+    }
+
+    private void sendFinalPlans(Map<Integer, Set<Integer>> relay, int punchedPairs) {
+        int relayedPairs = 0;
+        for (Member m : members) {
+            Set<Integer> r = relay.get(m.rank);
+            relayedPairs += r.size();
             m.control.writeAndFlush(ControlMessage.newBuilder()
-                    .setChannelPlan(ChannelPlan.newBuilder().addAllRelayPeers(relay)).build());
+                    .setChannelPlan(ChannelPlan.newBuilder().addAllRelayPeers(r).setFinal(true)).build());
         }
         relayedPairs /= 2;
         int pairs = worldSize * (worldSize - 1) / 2;
-        metrics.channel("direct", pairs - relayedPairs);
+        int direct = pairs - relayedPairs - punchedPairs;
+        metrics.channel("direct", direct);
+        metrics.channel("punched", punchedPairs);
         metrics.channel("relay", relayedPairs);
-        log.info("job '{}' channel plan: {} direct pairs, {} relayed pairs", id, pairs - relayedPairs, relayedPairs);
+        log.info("job '{}' channel plan: {} direct pairs, {} punched pairs, {} relayed pairs", id, direct,
+                punchedPairs, relayedPairs);
     }
 
     /** Attaches {@code rank}'s relay connection; releases frames held for it and resumes their senders. */

@@ -38,6 +38,14 @@ public final class JobOptions {
     @Option(names = "--force-relay", description = "Send every pair through the server's relay.")
     public boolean forceRelay;
 
+    @Option(names = "--no-punch", description = "Do not try TCP hole punching; pairs without a direct link use "
+            + "the relay at once.")
+    public boolean noPunch;
+
+    @Option(names = "--punch-timeout", paramLabel = "SECONDS", description = "How long both sides of a pair keep "
+            + "punching before falling back to the relay (default: ${DEFAULT-VALUE}).")
+    public double punchTimeoutSeconds = 5;
+
     @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 50000. The poll yields the "
             + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
@@ -82,6 +90,7 @@ public final class JobOptions {
         }
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
-                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).tuning(tuning()).build();
+                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).tuning(tuning()).punch(!noPunch)
+                .punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000))).build();
     }
 }

@@ -7,7 +7,8 @@ package io.jfmi.core.wire.proto;
 
 /**
  * <pre>
- * Server -&gt; rank: the peers this rank must reach through the relay (both sides agree).
+ * Server -&gt; rank. A non-final plan says "punch now" to punch_peers (a synchronised start for both sides);
+ * the final plan lists the peers this rank must reach through the relay (both sides of a pair agree).
  * </pre>
  *
  * Protobuf type {@code jfmi.control.ChannelPlan}
@@ -33,6 +34,7 @@ private static final long serialVersionUID = 0L;
   }
   private ChannelPlan() {
     relayPeers_ = emptyIntList();
+    punchPeers_ = emptyIntList();
   }
 
   public static final com.google.protobuf.Descriptors.Descriptor
@@ -83,6 +85,47 @@ private static final long serialVersionUID = 0L;
   }
   private int relayPeersMemoizedSerializedSize = -1;
 
+  public static final int PUNCH_PEERS_FIELD_NUMBER = 2;
+  @SuppressWarnings("serial")
+  private com.google.protobuf.Internal.IntList punchPeers_ =
+      emptyIntList();
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @return A list containing the punchPeers.
+   */
+  @java.lang.Override
+  public java.util.List<java.lang.Integer>
+      getPunchPeersList() {
+    return punchPeers_;
+  }
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @return The count of punchPeers.
+   */
+  public int getPunchPeersCount() {
+    return punchPeers_.size();
+  }
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @param index The index of the element to return.
+   * @return The punchPeers at the given index.
+   */
+  public int getPunchPeers(int index) {
+    return punchPeers_.getInt(index);
+  }
+  private int punchPeersMemoizedSerializedSize = -1;
+
+  public static final int FINAL_FIELD_NUMBER = 3;
+  private boolean final_ = false;
+  /**
+   * <code>bool final = 3;</code>
+   * @return The final.
+   */
+  @java.lang.Override
+  public boolean getFinal() {
+    return final_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -105,6 +148,16 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < relayPeers_.size(); i++) {
       output.writeInt32NoTag(relayPeers_.getInt(i));
     }
+    if (getPunchPeersList().size() > 0) {
+      output.writeUInt32NoTag(18);
+      output.writeUInt32NoTag(punchPeersMemoizedSerializedSize);
+    }
+    for (int i = 0; i < punchPeers_.size(); i++) {
+      output.writeInt32NoTag(punchPeers_.getInt(i));
+    }
+    if (final_ != false) {
+      output.writeBool(3, final_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -122,6 +175,24 @@ private static final long serialVersionUID = 0L;
             .computeInt32SizeNoTag(dataSize);
       }
       relayPeersMemoizedSerializedSize = dataSize;
+    }
+    {
+      int dataSize = 0;
+      for (int i = 0; i < punchPeers_.size(); i++) {
+        dataSize += com.google.protobuf.CodedOutputStream
+          .computeInt32SizeNoTag(punchPeers_.getInt(i));
+      }
+      size += dataSize;
+      if (!getPunchPeersList().isEmpty()) {
+        size += 1;
+        size += com.google.protobuf.CodedOutputStream
+            .computeInt32SizeNoTag(dataSize);
+      }
+      punchPeersMemoizedSerializedSize = dataSize;
+    }
+    if (final_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(3, final_);
     }
     return size;
   }
@@ -149,6 +220,10 @@ private static final long serialVersionUID = 0L;
 
     if (!getRelayPeersList()
         .equals(other.getRelayPeersList())) return false;
+    if (!getPunchPeersList()
+        .equals(other.getPunchPeersList())) return false;
+    if (getFinal()
+        != other.getFinal()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -164,6 +239,13 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + RELAY_PEERS_FIELD_NUMBER;
       hash = (53 * hash) + getRelayPeersList().hashCode();
     }
+    if (getPunchPeersCount() > 0) {
+      hash = (37 * hash) + PUNCH_PEERS_FIELD_NUMBER;
+      hash = (53 * hash) + getPunchPeersList().hashCode();
+    }
+    hash = (37 * hash) + FINAL_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getFinal());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -263,7 +345,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Server -&gt; rank: the peers this rank must reach through the relay (both sides agree).
+   * Server -&gt; rank. A non-final plan says "punch now" to punch_peers (a synchronised start for both sides);
+   * the final plan lists the peers this rank must reach through the relay (both sides of a pair agree).
    * </pre>
    *
    * Protobuf type {@code jfmi.control.ChannelPlan}
@@ -300,6 +383,8 @@ private static final long serialVersionUID = 0L;
       super.clear();
       bitField0_ = 0;
       relayPeers_ = emptyIntList();
+      punchPeers_ = emptyIntList();
+      final_ = false;
       return this;
     }
 
@@ -337,6 +422,13 @@ private static final long serialVersionUID = 0L;
         relayPeers_.makeImmutable();
         result.relayPeers_ = relayPeers_;
       }
+      if (((from_bitField0_ & 0x00000002) != 0)) {
+        punchPeers_.makeImmutable();
+        result.punchPeers_ = punchPeers_;
+      }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.final_ = final_;
+      }
     }
 
     @java.lang.Override
@@ -361,6 +453,20 @@ private static final long serialVersionUID = 0L;
           relayPeers_.addAll(other.relayPeers_);
         }
         onChanged();
+      }
+      if (!other.punchPeers_.isEmpty()) {
+        if (punchPeers_.isEmpty()) {
+          punchPeers_ = other.punchPeers_;
+          punchPeers_.makeImmutable();
+          bitField0_ |= 0x00000002;
+        } else {
+          ensurePunchPeersIsMutable();
+          punchPeers_.addAll(other.punchPeers_);
+        }
+        onChanged();
+      }
+      if (other.getFinal() != false) {
+        setFinal(other.getFinal());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -402,6 +508,27 @@ private static final long serialVersionUID = 0L;
               input.popLimit(limit);
               break;
             } // case 10
+            case 16: {
+              int v = input.readInt32();
+              ensurePunchPeersIsMutable();
+              punchPeers_.addInt(v);
+              break;
+            } // case 16
+            case 18: {
+              int length = input.readRawVarint32();
+              int limit = input.pushLimit(length);
+              ensurePunchPeersIsMutable();
+              while (input.getBytesUntilLimit() > 0) {
+                punchPeers_.addInt(input.readInt32());
+              }
+              input.popLimit(limit);
+              break;
+            } // case 18
+            case 24: {
+              final_ = input.readBool();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -499,6 +626,122 @@ private static final long serialVersionUID = 0L;
     public Builder clearRelayPeers() {
       relayPeers_ = emptyIntList();
       bitField0_ = (bitField0_ & ~0x00000001);
+      onChanged();
+      return this;
+    }
+
+    private com.google.protobuf.Internal.IntList punchPeers_ = emptyIntList();
+    private void ensurePunchPeersIsMutable() {
+      if (!punchPeers_.isModifiable()) {
+        punchPeers_ = makeMutableCopy(punchPeers_);
+      }
+      bitField0_ |= 0x00000002;
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @return A list containing the punchPeers.
+     */
+    public java.util.List<java.lang.Integer>
+        getPunchPeersList() {
+      punchPeers_.makeImmutable();
+      return punchPeers_;
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @return The count of punchPeers.
+     */
+    public int getPunchPeersCount() {
+      return punchPeers_.size();
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @param index The index of the element to return.
+     * @return The punchPeers at the given index.
+     */
+    public int getPunchPeers(int index) {
+      return punchPeers_.getInt(index);
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @param index The index to set the value at.
+     * @param value The punchPeers to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPunchPeers(
+        int index, int value) {
+
+      ensurePunchPeersIsMutable();
+      punchPeers_.setInt(index, value);
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @param value The punchPeers to add.
+     * @return This builder for chaining.
+     */
+    public Builder addPunchPeers(int value) {
+
+      ensurePunchPeersIsMutable();
+      punchPeers_.addInt(value);
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @param values The punchPeers to add.
+     * @return This builder for chaining.
+     */
+    public Builder addAllPunchPeers(
+        java.lang.Iterable<? extends java.lang.Integer> values) {
+      ensurePunchPeersIsMutable();
+      com.google.protobuf.AbstractMessageLite.Builder.addAll(
+          values, punchPeers_);
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>repeated int32 punch_peers = 2;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPunchPeers() {
+      punchPeers_ = emptyIntList();
+      bitField0_ = (bitField0_ & ~0x00000002);
+      onChanged();
+      return this;
+    }
+
+    private boolean final_ ;
+    /**
+     * <code>bool final = 3;</code>
+     * @return The final.
+     */
+    @java.lang.Override
+    public boolean getFinal() {
+      return final_;
+    }
+    /**
+     * <code>bool final = 3;</code>
+     * @param value The final to set.
+     * @return This builder for chaining.
+     */
+    public Builder setFinal(boolean value) {
+
+      final_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>bool final = 3;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearFinal() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      final_ = false;
       onChanged();
       return this;
     }

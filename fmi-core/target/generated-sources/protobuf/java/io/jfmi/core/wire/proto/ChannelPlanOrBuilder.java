@@ -26,4 +26,27 @@ public interface ChannelPlanOrBuilder extends
    * @return The relayPeers at the given index.
    */
   int getRelayPeers(int index);
+
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @return A list containing the punchPeers.
+   */
+  java.util.List<java.lang.Integer> getPunchPeersList();
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @return The count of punchPeers.
+   */
+  int getPunchPeersCount();
+  /**
+   * <code>repeated int32 punch_peers = 2;</code>
+   * @param index The index of the element to return.
+   * @return The punchPeers at the given index.
+   */
+  int getPunchPeers(int index);
+
+  /**
+   * <code>bool final = 3;</code>
+   * @return The final.
+   */
+  boolean getFinal();
 }

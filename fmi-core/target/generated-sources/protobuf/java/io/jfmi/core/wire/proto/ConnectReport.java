@@ -7,7 +7,8 @@ package io.jfmi.core.wire.proto;
 
 /**
  * <pre>
- * Rank -&gt; server: the peers this rank holds a working direct link with.
+ * Rank -&gt; server: the lower peers this rank dialed successfully (first round), or the peers it holds a
+ * punched link with (second round, punched = true).
  * </pre>
  *
  * Protobuf type {@code jfmi.control.ConnectReport}
@@ -83,6 +84,17 @@ private static final long serialVersionUID = 0L;
   }
   private int directPeersMemoizedSerializedSize = -1;
 
+  public static final int PUNCHED_FIELD_NUMBER = 2;
+  private boolean punched_ = false;
+  /**
+   * <code>bool punched = 2;</code>
+   * @return The punched.
+   */
+  @java.lang.Override
+  public boolean getPunched() {
+    return punched_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -105,6 +117,9 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < directPeers_.size(); i++) {
       output.writeInt32NoTag(directPeers_.getInt(i));
     }
+    if (punched_ != false) {
+      output.writeBool(2, punched_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -122,6 +137,10 @@ private static final long serialVersionUID = 0L;
             .computeInt32SizeNoTag(dataSize);
       }
       directPeersMemoizedSerializedSize = dataSize;
+    }
+    if (punched_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(2, punched_);
     }
     return size;
   }
@@ -149,6 +168,8 @@ private static final long serialVersionUID = 0L;
 
     if (!getDirectPeersList()
         .equals(other.getDirectPeersList())) return false;
+    if (getPunched()
+        != other.getPunched()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -164,6 +185,9 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + DIRECT_PEERS_FIELD_NUMBER;
       hash = (53 * hash) + getDirectPeersList().hashCode();
     }
+    hash = (37 * hash) + PUNCHED_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getPunched());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -263,7 +287,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * Rank -&gt; server: the peers this rank holds a working direct link with.
+   * Rank -&gt; server: the lower peers this rank dialed successfully (first round), or the peers it holds a
+   * punched link with (second round, punched = true).
    * </pre>
    *
    * Protobuf type {@code jfmi.control.ConnectReport}
@@ -300,6 +325,7 @@ private static final long serialVersionUID = 0L;
       super.clear();
       bitField0_ = 0;
       directPeers_ = emptyIntList();
+      punched_ = false;
       return this;
     }
 
@@ -337,6 +363,9 @@ private static final long serialVersionUID = 0L;
         directPeers_.makeImmutable();
         result.directPeers_ = directPeers_;
       }
+      if (((from_bitField0_ & 0x00000002) != 0)) {
+        result.punched_ = punched_;
+      }
     }
 
     @java.lang.Override
@@ -361,6 +390,9 @@ private static final long serialVersionUID = 0L;
           directPeers_.addAll(other.directPeers_);
         }
         onChanged();
+      }
+      if (other.getPunched() != false) {
+        setPunched(other.getPunched());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -402,6 +434,11 @@ private static final long serialVersionUID = 0L;
               input.popLimit(limit);
               break;
             } // case 10
+            case 16: {
+              punched_ = input.readBool();
+              bitField0_ |= 0x00000002;
+              break;
+            } // case 16
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -499,6 +536,38 @@ private static final long serialVersionUID = 0L;
     public Builder clearDirectPeers() {
       directPeers_ = emptyIntList();
       bitField0_ = (bitField0_ & ~0x00000001);
+      onChanged();
+      return this;
+    }
+
+    private boolean punched_ ;
+    /**
+     * <code>bool punched = 2;</code>
+     * @return The punched.
+     */
+    @java.lang.Override
+    public boolean getPunched() {
+      return punched_;
+    }
+    /**
+     * <code>bool punched = 2;</code>
+     * @param value The punched to set.
+     * @return This builder for chaining.
+     */
+    public Builder setPunched(boolean value) {
+
+      punched_ = value;
+      bitField0_ |= 0x00000002;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>bool punched = 2;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearPunched() {
+      bitField0_ = (bitField0_ & ~0x00000002);
+      punched_ = false;
       onChanged();
       return this;
     }

@@ -26,4 +26,10 @@ public interface ConnectReportOrBuilder extends
    * @return The directPeers at the given index.
    */
   int getDirectPeers(int index);
+
+  /**
+   * <code>bool punched = 2;</code>
+   * @return The punched.
+   */
+  boolean getPunched();
 }

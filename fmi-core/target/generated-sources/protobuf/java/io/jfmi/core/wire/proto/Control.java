@@ -117,48 +117,50 @@ public final class Control extends com.google.protobuf.GeneratedFile {
       "_id\030\002 \001(\t\022\014\n\004rank\030\003 \001(\005\022\022\n\nworld_size\030\004 " +
       "\001(\005\022&\n\007purpose\030\005 \001(\0162\025.jfmi.control.Purp" +
       "ose\"4\n\tChallenge\022\r\n\005nonce\030\001 \001(\014\022\030\n\020proto" +
-      "col_version\030\002 \001(\r\"g\n\010Register\022\013\n\003mac\030\001 \001" +
+      "col_version\030\002 \001(\r\"y\n\010Register\022\013\n\003mac\030\001 \001" +
       "(\014\022)\n\tendpoints\030\002 \003(\0132\026.jfmi.control.End" +
       "point\022\017\n\007host_id\030\003 \001(\t\022\022\n\nrelay_only\030\004 \001" +
-      "(\010\"\222\001\n\010PeerInfo\022\014\n\004rank\030\001 \001(\005\022)\n\tendpoin" +
-      "ts\030\002 \003(\0132\026.jfmi.control.Endpoint\022\017\n\007host" +
-      "_id\030\003 \001(\t\022\022\n\nrelay_only\030\004 \001(\010\022(\n\010observe" +
-      "d\030\005 \001(\0132\026.jfmi.control.Endpoint\"b\n\tPeerT" +
-      "able\022%\n\005peers\030\001 \003(\0132\026.jfmi.control.PeerI" +
-      "nfo\022\023\n\013session_key\030\002 \001(\014\022\031\n\021max_frame_pa" +
-      "yload\030\003 \001(\r\"%\n\rConnectReport\022\024\n\014direct_p" +
-      "eers\030\001 \003(\005\"\"\n\013ChannelPlan\022\023\n\013relay_peers" +
-      "\030\001 \003(\005\"\032\n\013RelayAttach\022\013\n\003mac\030\001 \001(\014\"\014\n\nRe" +
-      "layReady\"%\n\005Abort\022\014\n\004rank\030\001 \001(\005\022\016\n\006reaso" +
-      "n\030\002 \001(\t\"*\n\nPeerFailed\022\014\n\004rank\030\001 \001(\005\022\016\n\006r" +
-      "eason\030\002 \001(\t\"\t\n\007Goodbye\"?\n\005Error\022%\n\004code\030" +
-      "\001 \001(\0162\027.jfmi.control.ErrorCode\022\017\n\007messag" +
-      "e\030\002 \001(\t\"\302\004\n\016ControlMessage\022*\n\005hello\030\001 \001(" +
-      "\0132\031.jfmi.control.ClientHelloH\000\022,\n\tchalle" +
-      "nge\030\002 \001(\0132\027.jfmi.control.ChallengeH\000\022*\n\010" +
-      "register\030\003 \001(\0132\026.jfmi.control.RegisterH\000" +
-      "\022-\n\npeer_table\030\004 \001(\0132\027.jfmi.control.Peer" +
-      "TableH\000\0225\n\016connect_report\030\005 \001(\0132\033.jfmi.c" +
-      "ontrol.ConnectReportH\000\0221\n\014channel_plan\030\006" +
-      " \001(\0132\031.jfmi.control.ChannelPlanH\000\0221\n\014rel" +
-      "ay_attach\030\007 \001(\0132\031.jfmi.control.RelayAtta" +
-      "chH\000\022/\n\013relay_ready\030\010 \001(\0132\030.jfmi.control" +
-      ".RelayReadyH\000\022$\n\005abort\030\t \001(\0132\023.jfmi.cont" +
-      "rol.AbortH\000\022/\n\013peer_failed\030\n \001(\0132\030.jfmi." +
-      "control.PeerFailedH\000\022(\n\007goodbye\030\013 \001(\0132\025." +
-      "jfmi.control.GoodbyeH\000\022$\n\005error\030\014 \001(\0132\023." +
-      "jfmi.control.ErrorH\000B\006\n\004body*:\n\007Purpose\022" +
-      "\027\n\023PURPOSE_UNSPECIFIED\020\000\022\013\n\007CONTROL\020\001\022\t\n" +
-      "\005RELAY\020\002*P\n\014EndpointKind\022\035\n\031ENDPOINT_KIN" +
-      "D_UNSPECIFIED\020\000\022\014\n\010LOOPBACK\020\001\022\007\n\003LAN\020\002\022\n" +
-      "\n\006PUBLIC\020\003*\201\002\n\tErrorCode\022\032\n\026ERROR_CODE_U" +
-      "NSPECIFIED\020\000\022\017\n\013BAD_REQUEST\020\001\022\024\n\020PROTOCO" +
-      "L_VERSION\020\002\022\017\n\013AUTH_FAILED\020\003\022\022\n\016DUPLICAT" +
-      "E_RANK\020\004\022\025\n\021RANK_OUT_OF_RANGE\020\005\022\027\n\023WORLD" +
-      "_SIZE_MISMATCH\020\006\022\023\n\017FRAME_TOO_LARGE\020\007\022\023\n" +
-      "\017MALFORMED_FRAME\020\010\022\022\n\016LIMIT_EXCEEDED\020\t\022\021" +
-      "\n\rJOB_NOT_READY\020\n\022\013\n\007TIMEOUT\020\013B\033\n\027io.jfm" +
-      "i.core.wire.protoP\001b\006proto3"
+      "(\010\022\020\n\010no_punch\030\005 \001(\010\"\244\001\n\010PeerInfo\022\014\n\004ran" +
+      "k\030\001 \001(\005\022)\n\tendpoints\030\002 \003(\0132\026.jfmi.contro" +
+      "l.Endpoint\022\017\n\007host_id\030\003 \001(\t\022\022\n\nrelay_onl" +
+      "y\030\004 \001(\010\022(\n\010observed\030\005 \001(\0132\026.jfmi.control" +
+      ".Endpoint\022\020\n\010no_punch\030\006 \001(\010\"b\n\tPeerTable" +
+      "\022%\n\005peers\030\001 \003(\0132\026.jfmi.control.PeerInfo\022" +
+      "\023\n\013session_key\030\002 \001(\014\022\031\n\021max_frame_payloa" +
+      "d\030\003 \001(\r\"6\n\rConnectReport\022\024\n\014direct_peers" +
+      "\030\001 \003(\005\022\017\n\007punched\030\002 \001(\010\"F\n\013ChannelPlan\022\023" +
+      "\n\013relay_peers\030\001 \003(\005\022\023\n\013punch_peers\030\002 \003(\005" +
+      "\022\r\n\005final\030\003 \001(\010\"\032\n\013RelayAttach\022\013\n\003mac\030\001 " +
+      "\001(\014\"\014\n\nRelayReady\"%\n\005Abort\022\014\n\004rank\030\001 \001(\005" +
+      "\022\016\n\006reason\030\002 \001(\t\"*\n\nPeerFailed\022\014\n\004rank\030\001" +
+      " \001(\005\022\016\n\006reason\030\002 \001(\t\"\t\n\007Goodbye\"?\n\005Error" +
+      "\022%\n\004code\030\001 \001(\0162\027.jfmi.control.ErrorCode\022" +
+      "\017\n\007message\030\002 \001(\t\"\302\004\n\016ControlMessage\022*\n\005h" +
+      "ello\030\001 \001(\0132\031.jfmi.control.ClientHelloH\000\022" +
+      ",\n\tchallenge\030\002 \001(\0132\027.jfmi.control.Challe" +
+      "ngeH\000\022*\n\010register\030\003 \001(\0132\026.jfmi.control.R" +
+      "egisterH\000\022-\n\npeer_table\030\004 \001(\0132\027.jfmi.con" +
+      "trol.PeerTableH\000\0225\n\016connect_report\030\005 \001(\013" +
+      "2\033.jfmi.control.ConnectReportH\000\0221\n\014chann" +
+      "el_plan\030\006 \001(\0132\031.jfmi.control.ChannelPlan" +
+      "H\000\0221\n\014relay_attach\030\007 \001(\0132\031.jfmi.control." +
+      "RelayAttachH\000\022/\n\013relay_ready\030\010 \001(\0132\030.jfm" +
+      "i.control.RelayReadyH\000\022$\n\005abort\030\t \001(\0132\023." +
+      "jfmi.control.AbortH\000\022/\n\013peer_failed\030\n \001(" +
+      "\0132\030.jfmi.control.PeerFailedH\000\022(\n\007goodbye" +
+      "\030\013 \001(\0132\025.jfmi.control.GoodbyeH\000\022$\n\005error" +
+      "\030\014 \001(\0132\023.jfmi.control.ErrorH\000B\006\n\004body*:\n" +
+      "\007Purpose\022\027\n\023PURPOSE_UNSPECIFIED\020\000\022\013\n\007CON" +
+      "TROL\020\001\022\t\n\005RELAY\020\002*P\n\014EndpointKind\022\035\n\031END" +
+      "POINT_KIND_UNSPECIFIED\020\000\022\014\n\010LOOPBACK\020\001\022\007" +
+      "\n\003LAN\020\002\022\n\n\006PUBLIC\020\003*\201\002\n\tErrorCode\022\032\n\026ERR" +
+      "OR_CODE_UNSPECIFIED\020\000\022\017\n\013BAD_REQUEST\020\001\022\024" +
+      "\n\020PROTOCOL_VERSION\020\002\022\017\n\013AUTH_FAILED\020\003\022\022\n" +
+      "\016DUPLICATE_RANK\020\004\022\025\n\021RANK_OUT_OF_RANGE\020\005" +
+      "\022\027\n\023WORLD_SIZE_MISMATCH\020\006\022\023\n\017FRAME_TOO_L" +
+      "ARGE\020\007\022\023\n\017MALFORMED_FRAME\020\010\022\022\n\016LIMIT_EXC" +
+      "EEDED\020\t\022\021\n\rJOB_NOT_READY\020\n\022\013\n\007TIMEOUT\020\013B" +
+      "\033\n\027io.jfmi.core.wire.protoP\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -187,13 +189,13 @@ public final class Control extends com.google.protobuf.GeneratedFile {
     internal_static_jfmi_control_Register_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_jfmi_control_Register_descriptor,
-        new java.lang.String[] { "Mac", "Endpoints", "HostId", "RelayOnly", });
+        new java.lang.String[] { "Mac", "Endpoints", "HostId", "RelayOnly", "NoPunch", });
     internal_static_jfmi_control_PeerInfo_descriptor =
       getDescriptor().getMessageType(4);
     internal_static_jfmi_control_PeerInfo_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_jfmi_control_PeerInfo_descriptor,
-        new java.lang.String[] { "Rank", "Endpoints", "HostId", "RelayOnly", "Observed", });
+        new java.lang.String[] { "Rank", "Endpoints", "HostId", "RelayOnly", "Observed", "NoPunch", });
     internal_static_jfmi_control_PeerTable_descriptor =
       getDescriptor().getMessageType(5);
     internal_static_jfmi_control_PeerTable_fieldAccessorTable = new
@@ -205,13 +207,13 @@ public final class Control extends com.google.protobuf.GeneratedFile {
     internal_static_jfmi_control_ConnectReport_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_jfmi_control_ConnectReport_descriptor,
-        new java.lang.String[] { "DirectPeers", });
+        new java.lang.String[] { "DirectPeers", "Punched", });
     internal_static_jfmi_control_ChannelPlan_descriptor =
       getDescriptor().getMessageType(7);
     internal_static_jfmi_control_ChannelPlan_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessage.FieldAccessorTable(
         internal_static_jfmi_control_ChannelPlan_descriptor,
-        new java.lang.String[] { "RelayPeers", });
+        new java.lang.String[] { "RelayPeers", "PunchPeers", "Final", });
     internal_static_jfmi_control_RelayAttach_descriptor =
       getDescriptor().getMessageType(8);
     internal_static_jfmi_control_RelayAttach_fieldAccessorTable = new

@@ -191,6 +191,17 @@ private static final long serialVersionUID = 0L;
     return observed_ == null ? io.jfmi.core.wire.proto.Endpoint.getDefaultInstance() : observed_;
   }
 
+  public static final int NO_PUNCH_FIELD_NUMBER = 6;
+  private boolean noPunch_ = false;
+  /**
+   * <code>bool no_punch = 6;</code>
+   * @return The noPunch.
+   */
+  @java.lang.Override
+  public boolean getNoPunch() {
+    return noPunch_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -220,6 +231,9 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       output.writeMessage(5, getObserved());
     }
+    if (noPunch_ != false) {
+      output.writeBool(6, noPunch_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -247,6 +261,10 @@ private static final long serialVersionUID = 0L;
     if (((bitField0_ & 0x00000001) != 0)) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(5, getObserved());
+    }
+    if (noPunch_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(6, noPunch_);
     }
     return size;
   }
@@ -285,6 +303,8 @@ private static final long serialVersionUID = 0L;
       if (!getObserved()
           .equals(other.getObserved())) return false;
     }
+    if (getNoPunch()
+        != other.getNoPunch()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -311,6 +331,9 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + OBSERVED_FIELD_NUMBER;
       hash = (53 * hash) + getObserved().hashCode();
     }
+    hash = (37 * hash) + NO_PUNCH_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getNoPunch());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -464,6 +487,7 @@ private static final long serialVersionUID = 0L;
         observedBuilder_.dispose();
         observedBuilder_ = null;
       }
+      noPunch_ = false;
       return this;
     }
 
@@ -526,6 +550,9 @@ private static final long serialVersionUID = 0L;
             : observedBuilder_.build();
         to_bitField0_ |= 0x00000001;
       }
+      if (((from_bitField0_ & 0x00000020) != 0)) {
+        result.noPunch_ = noPunch_;
+      }
       result.bitField0_ |= to_bitField0_;
     }
 
@@ -580,6 +607,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.hasObserved()) {
         mergeObserved(other.getObserved());
+      }
+      if (other.getNoPunch() != false) {
+        setNoPunch(other.getNoPunch());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -640,6 +670,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000010;
               break;
             } // case 42
+            case 48: {
+              noPunch_ = input.readBool();
+              bitField0_ |= 0x00000020;
+              break;
+            } // case 48
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1180,6 +1215,38 @@ private static final long serialVersionUID = 0L;
         observed_ = null;
       }
       return observedBuilder_;
+    }
+
+    private boolean noPunch_ ;
+    /**
+     * <code>bool no_punch = 6;</code>
+     * @return The noPunch.
+     */
+    @java.lang.Override
+    public boolean getNoPunch() {
+      return noPunch_;
+    }
+    /**
+     * <code>bool no_punch = 6;</code>
+     * @param value The noPunch to set.
+     * @return This builder for chaining.
+     */
+    public Builder setNoPunch(boolean value) {
+
+      noPunch_ = value;
+      bitField0_ |= 0x00000020;
+      onChanged();
+      return this;
+    }
+    /**
+     * <code>bool no_punch = 6;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearNoPunch() {
+      bitField0_ = (bitField0_ & ~0x00000020);
+      noPunch_ = false;
+      onChanged();
+      return this;
     }
 
     // @@protoc_insertion_point(builder_scope:jfmi.control.PeerInfo)

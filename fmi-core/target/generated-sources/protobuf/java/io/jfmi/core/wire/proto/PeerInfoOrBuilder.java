@@ -84,4 +84,10 @@ public interface PeerInfoOrBuilder extends
    * <code>.jfmi.control.Endpoint observed = 5;</code>
    */
   io.jfmi.core.wire.proto.EndpointOrBuilder getObservedOrBuilder();
+
+  /**
+   * <code>bool no_punch = 6;</code>
+   * @return The noPunch.
+   */
+  boolean getNoPunch();
 }

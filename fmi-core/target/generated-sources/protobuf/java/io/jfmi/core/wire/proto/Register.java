@@ -169,6 +169,21 @@ private static final long serialVersionUID = 0L;
     return relayOnly_;
   }
 
+  public static final int NO_PUNCH_FIELD_NUMBER = 5;
+  private boolean noPunch_ = false;
+  /**
+   * <pre>
+   * this rank does not try TCP hole punching
+   * </pre>
+   *
+   * <code>bool no_punch = 5;</code>
+   * @return The noPunch.
+   */
+  @java.lang.Override
+  public boolean getNoPunch() {
+    return noPunch_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -195,6 +210,9 @@ private static final long serialVersionUID = 0L;
     if (relayOnly_ != false) {
       output.writeBool(4, relayOnly_);
     }
+    if (noPunch_ != false) {
+      output.writeBool(5, noPunch_);
+    }
     getUnknownFields().writeTo(output);
   }
   private int computeSerializedSize_0() {
@@ -218,6 +236,10 @@ private static final long serialVersionUID = 0L;
     if (relayOnly_ != false) {
       size += com.google.protobuf.CodedOutputStream
         .computeBoolSize(4, relayOnly_);
+    }
+    if (noPunch_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(5, noPunch_);
     }
     return size;
   }
@@ -251,6 +273,8 @@ private static final long serialVersionUID = 0L;
         .equals(other.getHostId())) return false;
     if (getRelayOnly()
         != other.getRelayOnly()) return false;
+    if (getNoPunch()
+        != other.getNoPunch()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -273,6 +297,9 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + RELAY_ONLY_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
         getRelayOnly());
+    hash = (37 * hash) + NO_PUNCH_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getNoPunch());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -418,6 +445,7 @@ private static final long serialVersionUID = 0L;
       bitField0_ = (bitField0_ & ~0x00000002);
       hostId_ = "";
       relayOnly_ = false;
+      noPunch_ = false;
       return this;
     }
 
@@ -473,6 +501,9 @@ private static final long serialVersionUID = 0L;
       if (((from_bitField0_ & 0x00000008) != 0)) {
         result.relayOnly_ = relayOnly_;
       }
+      if (((from_bitField0_ & 0x00000010) != 0)) {
+        result.noPunch_ = noPunch_;
+      }
     }
 
     @java.lang.Override
@@ -523,6 +554,9 @@ private static final long serialVersionUID = 0L;
       }
       if (other.getRelayOnly() != false) {
         setRelayOnly(other.getRelayOnly());
+      }
+      if (other.getNoPunch() != false) {
+        setNoPunch(other.getNoPunch());
       }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
@@ -576,6 +610,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000008;
               break;
             } // case 32
+            case 40: {
+              noPunch_ = input.readBool();
+              bitField0_ |= 0x00000010;
+              break;
+            } // case 40
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -991,6 +1030,50 @@ private static final long serialVersionUID = 0L;
     public Builder clearRelayOnly() {
       bitField0_ = (bitField0_ & ~0x00000008);
       relayOnly_ = false;
+      onChanged();
+      return this;
+    }
+
+    private boolean noPunch_ ;
+    /**
+     * <pre>
+     * this rank does not try TCP hole punching
+     * </pre>
+     *
+     * <code>bool no_punch = 5;</code>
+     * @return The noPunch.
+     */
+    @java.lang.Override
+    public boolean getNoPunch() {
+      return noPunch_;
+    }
+    /**
+     * <pre>
+     * this rank does not try TCP hole punching
+     * </pre>
+     *
+     * <code>bool no_punch = 5;</code>
+     * @param value The noPunch to set.
+     * @return This builder for chaining.
+     */
+    public Builder setNoPunch(boolean value) {
+
+      noPunch_ = value;
+      bitField0_ |= 0x00000010;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * this rank does not try TCP hole punching
+     * </pre>
+     *
+     * <code>bool no_punch = 5;</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearNoPunch() {
+      bitField0_ = (bitField0_ & ~0x00000010);
+      noPunch_ = false;
       onChanged();
       return this;
     }

@@ -69,4 +69,14 @@ public interface RegisterOrBuilder extends
    * @return The relayOnly.
    */
   boolean getRelayOnly();
+
+  /**
+   * <pre>
+   * this rank does not try TCP hole punching
+   * </pre>
+   *
+   * <code>bool no_punch = 5;</code>
+   * @return The noPunch.
+   */
+  boolean getNoPunch();
 }
