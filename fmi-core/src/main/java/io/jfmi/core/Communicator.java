@@ -58,6 +58,7 @@ public final class Communicator implements AutoCloseable {
     private final Scratch scratch = new Scratch();
     private final long operationTimeoutMillis;
     private boolean closed;
+    private long setupMillis;
 
     private Communicator(CommunicatorOptions options, Rendezvous rendezvous, Transport transport) {
         this.options = options;
@@ -87,8 +88,10 @@ public final class Communicator implements AutoCloseable {
     /** Joins through any {@link Rendezvous}. The communicator owns it from now on. */
     public static Communicator connect(CommunicatorOptions options, Rendezvous rendezvous) {
         try {
+            long start = System.nanoTime();
             Transport transport = JobSetup.establish(options, rendezvous);
             Communicator c = new Communicator(options, rendezvous, transport);
+            c.setupMillis = (System.nanoTime() - start) / 1_000_000;
             rendezvous.watch(transport::failFromOutside);
             return c;
         } catch (RuntimeException e) {
@@ -112,6 +115,11 @@ public final class Communicator implements AutoCloseable {
     /** How this rank reaches {@code peer} (null for itself). */
     public LinkKind linkKind(int peer) {
         return transport.linkKind(peer);
+    }
+
+    /** How long joining took: registration, link setup (dialing, punching) and the channel plan, in ms. */
+    public long setupMillis() {
+        return setupMillis;
     }
 
     /** Bytes this rank has written to / read from its links, headers included. */

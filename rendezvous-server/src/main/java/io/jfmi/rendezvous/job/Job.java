@@ -45,6 +45,7 @@ public final class Job {
     private final Map<Integer, ArrayDeque<ByteBuf>> heldFrames = new HashMap<>();
     private final Map<Integer, List<Channel>> pausedForAttach = new HashMap<>();
     private int registered;
+    private long formedAtNanos;
     private boolean formed;
     private boolean ended;
     private volatile long lastActivityNanos = System.nanoTime();
@@ -120,6 +121,7 @@ public final class Job {
                 registered, worldSize);
         if (registered == worldSize) {
             formed = true;
+            formedAtNanos = System.nanoTime();
             metrics.jobFormed();
             PeerTable.Builder table = PeerTable.newBuilder().setSessionKey(ByteString.copyFrom(sessionKey))
                     .setMaxFramePayload(maxFramePayload);
@@ -210,6 +212,20 @@ public final class Job {
         sendFinalPlans(relay, punchedPairs);
     }
 
+    /** Direct pairs whose ranks share a host id (loopback links); punched pairs never do. */
+    private int localDirectPairs(Map<Integer, Set<Integer>> relay) {
+        int local = 0;
+        for (Member a : members) {
+            for (Member b : members) {
+                if (a.rank < b.rank && !relay.get(a.rank).contains(b.rank)
+                        && a.info.getHostId().equals(b.info.getHostId())) {
+                    local++;
+                }
+            }
+        }
+        return local;
+    }
+
     private static boolean punchable(Member m) {
         return m.info.hasObserved() && !m.info.getRelayOnly() && !m.info.getNoPunch();
     }
@@ -225,11 +241,15 @@ public final class Job {
         relayedPairs /= 2;
         int pairs = worldSize * (worldSize - 1) / 2;
         int direct = pairs - relayedPairs - punchedPairs;
-        metrics.channel("direct", direct);
+        int local = localDirectPairs(relay);
+        metrics.channel("local", local);
+        metrics.channel("lan", direct - local);
         metrics.channel("punched", punchedPairs);
         metrics.channel("relay", relayedPairs);
-        log.info("job '{}' channel plan: {} direct pairs, {} punched pairs, {} relayed pairs", id, direct,
-                punchedPairs, relayedPairs);
+        double seconds = (System.nanoTime() - formedAtNanos) / 1e9;
+        metrics.jobConnected(seconds);
+        log.info("job '{}' channel plan: {} local, {} lan, {} punched, {} relayed pairs; {} s from formed to planned",
+                id, local, direct - local, punchedPairs, relayedPairs, String.format("%.3f", seconds));
     }
 
     /** Attaches {@code rank}'s relay connection; releases frames held for it and resumes their senders. */

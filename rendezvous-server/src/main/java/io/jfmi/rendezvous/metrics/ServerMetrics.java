@@ -13,6 +13,8 @@ public final class ServerMetrics {
     private final LongAdder relayedBytes = new LongAdder();
     private final LongAdder relayedFrames = new LongAdder();
     private final LongAdder relayPauses = new LongAdder();
+    private final LongAdder jobsConnected = new LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder connectSeconds = new java.util.concurrent.atomic.DoubleAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> channels = new ConcurrentHashMap<>();
     private volatile IntSupplier jobs = () -> 0;
@@ -34,6 +36,12 @@ public final class ServerMetrics {
     public void relayed(int bytes) {
         relayedBytes.add(bytes);
         relayedFrames.increment();
+    }
+
+    /** A job's channel plan is final: {@code seconds} from all ranks registered to every pair planned. */
+    public void jobConnected(double seconds) {
+        jobsConnected.increment();
+        connectSeconds.add(seconds);
     }
 
     public void relayPaused() {
@@ -69,7 +77,11 @@ public final class ServerMetrics {
         counter(sb, "jfmi_relayed_frames_total", "Data frames forwarded by the relay", relayedFrames.sum());
         counter(sb, "jfmi_relay_pauses_total", "Times a relay sender was paused for a slow receiver",
                 relayPauses.sum());
-        sb.append("# HELP jfmi_channel_pairs_total Rank pairs by channel kind\n");
+        sb.append("# HELP jfmi_job_connect_seconds Time from a job forming to its final channel plan\n");
+        sb.append("# TYPE jfmi_job_connect_seconds summary\n");
+        sb.append(String.format(java.util.Locale.ROOT, "jfmi_job_connect_seconds_sum %.6f%n", connectSeconds.sum()));
+        sb.append("jfmi_job_connect_seconds_count ").append(jobsConnected.sum()).append('\n');
+        sb.append("# HELP jfmi_channel_pairs_total Rank pairs by channel kind (local, lan, punched, relay)\n");
         sb.append("# TYPE jfmi_channel_pairs_total counter\n");
         new TreeMap<>(channels).forEach((k, v) -> sb.append("jfmi_channel_pairs_total{kind=\"").append(k)
                 .append("\"} ").append(v.sum()).append('\n'));

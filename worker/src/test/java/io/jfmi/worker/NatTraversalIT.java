@@ -1,0 +1,147 @@
+package io.jfmi.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Ranks behind real Linux NATs in network namespaces this test makes (topology.sh): rendezvous.jar on a
+ * "public" segment, ranks 0 and 1 behind NAT A, ranks 2 and 3 behind NAT B. Needs root (CAP_NET_ADMIN),
+ * iproute2 and iptables; skipped with the reason otherwise. Namespaces are removed even when a test fails.
+ */
+class NatTraversalIT {
+    private static final Path TOPOLOGY = Path.of("src", "test", "resources", "netns", "topology.sh")
+            .toAbsolutePath();
+    private static final String[] HOSTS = {"a1", "a2", "b1", "b2"};
+    private static final Pattern LINKS = Pattern.compile("rank (\\d)/4: links (.*?) \\(");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void requireNetworkAdmin() throws Exception {
+        assumeTrue(run(List.of("id", "-u")).trim().equals("0"), "NAT tests need root (network namespaces)");
+        assumeTrue(works(List.of("ip", "netns", "list")), "NAT tests need iproute2 ('ip netns')");
+        assumeTrue(works(List.of("iptables", "--version")), "NAT tests need iptables");
+    }
+
+    @AfterEach
+    void removeNamespaces() throws Exception {
+        run(List.of("bash", TOPOLOGY.toString(), "down"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // mode,      links of rank 0,            links of rank 2
+        "cone,      'lan=[1] punched=[2, 3]',   'lan=[3] punched=[0, 1]'",
+        "symmetric, 'lan=[1] relay=[2, 3]',     'lan=[3] relay=[0, 1]'",
+        "blocked,   'lan=[1] relay=[2, 3]',     'lan=[3] relay=[0, 1]'"})
+    void channelsThroughNats(String mode, String rank0Links, String rank2Links) throws Exception {
+        run(List.of("bash", TOPOLOGY.toString(), "up", mode));
+        Path secret = dir.resolve("job.secret");
+        Files.writeString(secret, "nat-secret-0123456789\n");
+        Process server = netns("pub", List.of("-jar", jar("rendezvous-server", "rendezvous.jar"), "--host",
+                "198.51.100.1", "--port", "7700", "--http-port", "7701", "--secret-file", secret.toString(),
+                "--port-file", dir.resolve("ports").toString()), dir.resolve("server.log"));
+        try {
+            waitFor(dir.resolve("ports"), server);
+            List<Process> ranks = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int r = 0; r < 4; r++) {
+                ranks.add(netns(HOSTS[r], List.of("-cp", System.getProperty("java.class.path"),
+                        WorkerMain.class.getName(), "run", "--rendezvous", "198.51.100.1:7700", "--job", "nat-" + mode,
+                        "--secret-file", secret.toString(), "--rank", Integer.toString(r), "--world-size", "4",
+                        "--samples", "100000", "--punch-timeout", "3", "--timeout", "30"),
+                        dir.resolve("rank" + r + ".log")));
+            }
+            for (int r = 0; r < 4; r++) {
+                assertTrue(ranks.get(r).waitFor(90, TimeUnit.SECONDS), "rank " + r + " hung: " + logs());
+                assertEquals(0, ranks.get(r).exitValue(), "rank " + r + " failed: " + logs());
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            String all = logs();
+            assertTrue(all.contains("pi ~= 3.1"), all);
+            assertEquals(rank0Links, linksOf(all, 0), all);
+            assertEquals(rank2Links, linksOf(all, 2), all);
+            assertTrue(seconds < 60, "job took " + seconds + " s");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static String linksOf(String logs, int rank) {
+        Matcher m = LINKS.matcher(logs);
+        while (m.find()) {
+            if (Integer.parseInt(m.group(1)) == rank) {
+                return m.group(2);
+            }
+        }
+        throw new AssertionError("no link summary for rank " + rank + " in:\n" + logs);
+    }
+
+    private String logs() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                sb.append("== ").append(p.getFileName()).append('\n').append(Files.readString(p));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String jar(String module, String name) {
+        return Path.of("..", module, "target", name).toAbsolutePath().normalize().toString();
+    }
+
+    private static Process netns(String host, List<String> javaArgs, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "jfmi-" + host,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        cmd.addAll(javaArgs);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void waitFor(Path file, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(file)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("rendezvous.jar did not start in the public namespace");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean works(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+}
