@@ -448,7 +448,7 @@ public final class Communicator implements AutoCloseable {
                 direct.startAccepting(ChannelPlanner.expectedDialers(rank, table), table.getSessionKey().toByteArray(),
                         o.connectTimeout().toMillis());
                 Map<Integer, DirectLinks.Established> dialed = direct.dial(ChannelPlanner.dialTargets(rank, table),
-                        table, hostId, o.connectTimeout().toMillis(), deadline);
+                        table, hostId, o.connectTimeout().toMillis(), deadline, o.maxParallelSetups());
                 ChannelPlan plan = rendezvous.agreeOnChannels(dialed.keySet(), deadline);
                 Set<Integer> acceptFrom = new TreeSet<>(ChannelPlanner.expectedDialers(rank, table));
                 acceptFrom.removeAll(plan.getRelayPeersList());

@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
  *   <tr><td>rendezvous</td><td>127.0.0.1:7700</td><td>server address</td></tr>
  *   <tr><td>operationTimeout</td><td>30 s</td><td>deadline of every send, recv and collective call</td></tr>
  *   <tr><td>joinTimeout</td><td>120 s</td><td>deadline for all ranks to register and connect</td></tr>
- *   <tr><td>connectTimeout</td><td>5 s</td><td>deadline of one TCP connect attempt</td></tr>
+ *   <tr><td>connectTimeout</td><td>2 s</td><td>deadline of one TCP connect attempt</td></tr>
  *   <tr><td>forceRelay</td><td>false</td><td>send every pair through the server's relay</td></tr>
  *   <tr><td>punch</td><td>true</td><td>try TCP hole punching for pairs without a direct link</td></tr>
  *   <tr><td>punchTimeout</td><td>5 s</td><td>how long both sides of a pair keep punching before the relay</td></tr>
- *   <tr><td>maxParallelSetups</td><td>8</td><td>peers punched at once</td></tr>
+ *   <tr><td>maxParallelSetups</td><td>8</td><td>peers dialed or punched at once</td></tr>
  *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
  *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
  *   <tr><td>spinNanos</td><td>50 µs</td><td>poll budget before parking; the poll yields the core when ranks on
@@ -153,7 +153,7 @@ public final class CommunicatorOptions {
         private InetSocketAddress rendezvous = InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_PORT);
         private Duration operationTimeout = Duration.ofSeconds(30);
         private Duration joinTimeout = Duration.ofSeconds(120);
-        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(2);
         private boolean forceRelay;
         private int maxParallelSetups = 8;
         private Duration punchTimeout = Duration.ofSeconds(5);

@@ -226,33 +226,62 @@ public final class DirectLinks implements AutoCloseable {
     }
 
     /**
-     * Dials each target in turn; returns the links that succeeded. A target whose candidates all fail is left
-     * out (the pair will use the relay) and the reason is logged.
+     * Dials the targets, up to {@code parallel} at once (an unreachable address costs a whole connect timeout,
+     * and hosts rate-limit the ICMP errors that would cut it short, so dialing one after another adds up);
+     * each target's candidates are tried in order. Returns the links that succeeded; a target whose candidates
+     * all fail is left out (the pair will punch or use the relay) and the reason is logged.
      */
     public Map<Integer, Established> dial(Collection<Integer> targets, PeerTable table, String myHostId,
-            long connectTimeoutMillis, Deadline deadline) {
+            long connectTimeoutMillis, Deadline deadline, int parallel) {
         Map<Integer, Established> dialed = new ConcurrentHashMap<>();
-        for (int peer : targets) {
-            PeerInfo info = table.getPeers(peer);
-            List<String> failures = new ArrayList<>();
-            for (Endpoint e : candidates(info, myHostId)) {
-                if (deadline.expired()) {
-                    failures.add("setup deadline passed");
-                    break;
-                }
+        if (targets.isEmpty()) {
+            return dialed;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(parallel, targets.size())), r -> {
+                    Thread t = new Thread(r, "jfmi-dial-" + jobId + "-" + rank);
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int peer : targets) {
+                work.add(pool.submit(() -> dialPeer(peer, table.getPeers(peer), myHostId, connectTimeoutMillis,
+                        deadline, dialed)));
+            }
+            for (java.util.concurrent.Future<?> f : work) {
                 try {
-                    dialed.put(peer, dialOne(peer, e, Math.min(connectTimeoutMillis, deadline.remainingMillis())));
+                    f.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.warn("rank {} of job '{}': a dial did not finish cleanly: {}", rank, jobId, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     break;
-                } catch (IOException ex) {
-                    failures.add(e.getHost() + ":" + e.getPort() + " (" + ex.getMessage() + ")");
                 }
             }
-            if (!dialed.containsKey(peer)) {
-                log.info("rank {} of job '{}': no direct link to rank {}: {}; the pair will use the relay", rank,
-                        jobId, peer, failures.isEmpty() ? "no candidate endpoints" : String.join(", ", failures));
-            }
+        } finally {
+            pool.shutdownNow();
         }
         return dialed;
+    }
+
+    private void dialPeer(int peer, PeerInfo info, String myHostId, long connectTimeoutMillis, Deadline deadline,
+            Map<Integer, Established> dialed) {
+        List<String> failures = new ArrayList<>();
+        for (Endpoint e : candidates(info, myHostId)) {
+            if (deadline.expired()) {
+                failures.add("setup deadline passed");
+                break;
+            }
+            try {
+                dialed.put(peer, dialOne(peer, e, Math.min(connectTimeoutMillis, deadline.remainingMillis())));
+                return;
+            } catch (IOException ex) {
+                failures.add(e.getHost() + ":" + e.getPort() + " (" + ex.getMessage() + ")");
+            }
+        }
+        log.info("rank {} of job '{}': no direct link to rank {}: {}; the pair will punch or use the relay", rank,
+                jobId, peer, failures.isEmpty() ? "no candidate endpoints" : String.join(", ", failures));
     }
 
     private Established dialOne(int peer, Endpoint e, long timeoutMillis) throws IOException {
