@@ -79,41 +79,13 @@ public final class DirectLinks implements AutoCloseable {
     public Map<Integer, Established> punch(Collection<Integer> peers, PeerTable table, long timeoutMillis,
             int parallel) {
         Map<Integer, Established> punched = new ConcurrentHashMap<>();
-        if (peers.isEmpty()) {
-            return punched;
-        }
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(1, Math.min(parallel, peers.size())), r -> {
-                    Thread t = new Thread(r, "jfmi-punch-" + jobId + "-" + rank);
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
-            for (int peer : peers) {
-                Endpoint target = table.getPeers(peer).getObserved();
-                work.add(pool.submit(() -> {
-                    Established e = punchOne(peer, target, deadline);
-                    if (e != null) {
-                        punched.put(peer, e);
-                    }
-                }));
+        forEachInParallel(peers, parallel, timeoutMillis + 5_000, "punch", peer -> {
+            Established e = punchOne(peer, table.getPeers(peer).getObserved(), deadline);
+            if (e != null) {
+                punched.put(peer, e);
             }
-            for (java.util.concurrent.Future<?> f : work) {
-                try {
-                    f.get(timeoutMillis + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    log.warn("rank {} of job '{}': a punch attempt did not finish cleanly: {}", rank, jobId,
-                            e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         return punched;
     }
 
@@ -165,6 +137,38 @@ public final class DirectLinks implements AutoCloseable {
                 + "the pair will use the relay", rank, jobId, peer, to, attempts,
                 (System.nanoTime() - start) / 1_000_000, last);
         return null;
+    }
+
+    /** Runs {@code task} for every peer on at most {@code parallel} daemon threads and waits for all. */
+    private void forEachInParallel(Collection<Integer> peers, int parallel, long waitMillis, String what,
+            java.util.function.IntConsumer task) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(parallel, peers.size())), r -> {
+                    Thread t = new Thread(r, "jfmi-" + what + "-" + jobId + "-" + rank);
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int peer : peers) {
+                work.add(pool.submit(() -> task.accept(peer)));
+            }
+            for (java.util.concurrent.Future<?> f : work) {
+                try {
+                    f.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    log.warn("rank {} of job '{}': a {} did not finish cleanly: {}", rank, jobId, what, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void sleepQuietly(long millis) {
@@ -234,34 +238,8 @@ public final class DirectLinks implements AutoCloseable {
     public Map<Integer, Established> dial(Collection<Integer> targets, PeerTable table, String myHostId,
             long connectTimeoutMillis, Deadline deadline, int parallel) {
         Map<Integer, Established> dialed = new ConcurrentHashMap<>();
-        if (targets.isEmpty()) {
-            return dialed;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(1, Math.min(parallel, targets.size())), r -> {
-                    Thread t = new Thread(r, "jfmi-dial-" + jobId + "-" + rank);
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
-            for (int peer : targets) {
-                work.add(pool.submit(() -> dialPeer(peer, table.getPeers(peer), myHostId, connectTimeoutMillis,
-                        deadline, dialed)));
-            }
-            for (java.util.concurrent.Future<?> f : work) {
-                try {
-                    f.get(Math.max(1, deadline.remainingMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    log.warn("rank {} of job '{}': a dial did not finish cleanly: {}", rank, jobId, e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        forEachInParallel(targets, parallel, Math.max(1, deadline.remainingMillis()), "dial",
+                peer -> dialPeer(peer, table.getPeers(peer), myHostId, connectTimeoutMillis, deadline, dialed));
         return dialed;
     }
 
