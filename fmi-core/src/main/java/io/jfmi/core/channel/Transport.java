@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 public final class Transport implements AutoCloseable {
     /** Longest single park, so failures reported from outside are seen promptly even without a wakeup. */
     private static final long MAX_PARK_MILLIS = 100;
+    /** How long a rank whose link broke waits for the server's word on which rank failed first. */
+    private static final long ROOT_CAUSE_WAIT_NANOS = 300_000_000L;
 
     private final int rank;
     private final int size;
@@ -207,13 +209,18 @@ public final class Transport implements AutoCloseable {
             for (int i = 0; i < activeCount; i++) {
                 Link l = active[i];
                 boolean sending = !l.sendQueue.isEmpty();
-                if (sending) {
-                    moved |= writer.writeTo(l);
-                }
-                // Reading while sending too: a peer that sends to us at the same time is drained into early
-                // messages instead of both sides blocking on full socket buffers.
-                if (sending || l.pendingRecvs > 0) {
-                    moved |= reader.readFrom(l);
+                try {
+                    if (sending) {
+                        moved |= writer.writeTo(l);
+                    }
+                    // Reading while sending too: a peer that sends to us at the same time is drained into early
+                    // messages instead of both sides blocking on full socket buffers.
+                    if (sending || l.pendingRecvs > 0) {
+                        moved |= reader.readFrom(l);
+                    }
+                } catch (IOException e) {
+                    throw new PeerFailureException(ex.describe() + " in job '" + jobId + "' on rank " + rank
+                            + " (this process): " + l.description + " failed: " + e.getMessage(), l.fixedPeer, e);
                 }
             }
             if (allDone(ex)) {
@@ -335,7 +342,7 @@ public final class Transport implements AutoCloseable {
     /** Makes {@code e} this transport's sticky failure, tells the sink, closes the links, and returns it. */
     private FmiException fail(FmiException e) {
         if (failure == null) {
-            failure = e;
+            failure = withRootCause(e);
             try {
                 failureSink.accept(e.getMessage());
             } finally {
@@ -343,6 +350,31 @@ public final class Transport implements AutoCloseable {
             }
         }
         return failure;
+    }
+
+    /**
+     * A broken link is often a consequence: the peer gave up because a third rank died. The server tells every
+     * rank which rank failed first, usually within milliseconds, so wait briefly for that notice and name it.
+     */
+    private FmiException withRootCause(FmiException e) {
+        if (!(e instanceof PeerFailureException) || e == outsideFailure) {
+            return e;
+        }
+        long until = System.nanoTime() + ROOT_CAUSE_WAIT_NANOS;
+        while (outsideFailure == null && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        FmiException outside = outsideFailure;
+        if (outside == null) {
+            return e;
+        }
+        int culprit = outside instanceof PeerFailureException p ? p.peerRank() : -1;
+        return new PeerFailureException(outside.getMessage() + "; seen here as: " + e.getMessage(), culprit, e);
     }
 
     /** The failure that broke this transport, or null while healthy. */
