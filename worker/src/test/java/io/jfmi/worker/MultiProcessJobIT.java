@@ -108,7 +108,12 @@ class MultiProcessJobIT {
                 }
                 long ms = (System.nanoTime() - killedAt) / 1_000_000;
                 String all = String.join("\n", lines);
-                assertTrue(all.contains("rank 2"), all);
+                for (int r : new int[] {0, 1, 3}) {
+                    String prefix = "[" + r + "] rank " + r + " of job 'it-kill' failed: ";
+                    String failure = lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
+                            .orElseThrow(() -> new AssertionError("rank " + r + " printed no failure: " + all));
+                    assertTrue(failure.contains("rank 2"), "rank " + r + " should name rank 2: " + failure);
+                }
                 assertTrue(ms < 25_000, "took " + ms + " ms");
                 Files.writeString(dir.resolve("kill-output.txt"), all);
             } finally {
