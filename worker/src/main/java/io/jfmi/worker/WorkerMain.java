@@ -1,6 +1,8 @@
 package io.jfmi.worker;
 
 import io.jfmi.worker.cli.Cli;
+import io.jfmi.worker.cli.GenerateCommand;
+import io.jfmi.worker.cli.PartitionCommand;
 import io.jfmi.worker.cli.LaunchCommand;
 import io.jfmi.worker.cli.RunCommand;
 import picocli.CommandLine;
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar worker.jar <command>}. */
 @Command(name = "worker", mixinStandardHelpOptions = true, version = "jfmi worker 0.1.0",
         description = "A jfmi rank, and a launcher for whole local jobs.",
-        subcommands = {RunCommand.class, LaunchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LaunchCommand.class, GenerateCommand.class, PartitionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class WorkerMain {
     private WorkerMain() {
     }
