@@ -76,10 +76,9 @@ final class PeerRunners {
         }
         List<List<String>> cmds = new ArrayList<>();
         List<Map<String, String>> envs = new ArrayList<>();
-        List<String> glooOps = ops.stream().filter(o -> !o.equals("alltoall") || ranks > 0).toList();
         for (int r = 0; r < ranks; r++) {
             cmds.add(List.of(PYTHON, work.resolve("gloo_coll.py").toString(), Integer.toString(port),
-                    String.join(",", glooOps), join(sizes), Integer.toString(iterations), Integer.toString(warmup)));
+                    String.join(",", ops), join(sizes), Integer.toString(iterations), Integer.toString(warmup)));
             envs.add(Map.of("RANK", Integer.toString(r), "WORLD_SIZE", Integer.toString(ranks), "OMP_NUM_THREADS",
                     "1"));
         }

@@ -190,7 +190,6 @@ final class FrameReader {
         UnexpectedMessage m = inbox.arrivingUnexpected;
         inbox.arrivingUnexpected = null;
         m.data.flip();
-        m.complete = true;
         inbox.early.addLast(m);
         RecvRequest posted = inbox.posted;
         if (posted != null && posted.matches(m.op, m.tag) && deliverEarly(inbox, posted)) {

@@ -190,7 +190,6 @@ public final class Transport implements AutoCloseable {
     private void sendToSelf(SendRequest s) {
         UnexpectedMessage m = new UnexpectedMessage(s.op, s.tag, s.total);
         m.data.put(s.data).flip();
-        m.complete = true;
         inboxes[rank].early.addLast(m);
         s.done = true;
     }
@@ -204,7 +203,7 @@ public final class Transport implements AutoCloseable {
 
     private void progress(Exchange ex) throws IOException {
         long spinStart = System.nanoTime();
-        while (!allDone(ex)) {
+        while (true) {
             boolean moved = false;
             for (int i = 0; i < activeCount; i++) {
                 Link l = active[i];

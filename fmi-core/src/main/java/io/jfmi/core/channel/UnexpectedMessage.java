@@ -8,7 +8,6 @@ final class UnexpectedMessage {
     final OpCode op;
     final int tag;
     final ByteBuffer data;
-    boolean complete;
 
     UnexpectedMessage(OpCode op, int tag, int total) {
         this.op = op;
