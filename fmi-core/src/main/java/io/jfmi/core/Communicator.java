@@ -377,6 +377,20 @@ public final class Communicator implements AutoCloseable {
         rendezvous.close();
     }
 
+    /**
+     * Ends the job for everyone: the server tells every other rank that this one aborted with {@code reason}, so
+     * their pending and next calls fail with a {@link PeerFailureException} naming it. Closes this communicator.
+     */
+    public void abort(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rendezvous.abort(reason);
+        transport.close();
+        rendezvous.close();
+    }
+
     private void checkRoot(int root) {
         if (root < 0 || root >= size()) {
             throw new IllegalArgumentException("root " + root + " outside 0.." + (size() - 1) + " (job '"
