@@ -1,10 +1,17 @@
 package io.jfmi.worker.data;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The CosmicAI sample layout: {@code images} float32 [n, 5, 32, 32] (bands u, g, r, i, z), {@code magnitudes}
@@ -35,13 +42,49 @@ public record GalaxyDataset(float[] images, double[] magnitudes, float[] redshif
                 Arrays.copyOfRange(magnitudes, from * BANDS, to * BANDS), Arrays.copyOfRange(redshifts, from, to));
     }
 
+    /**
+     * Writes a compressed .npz atomically, streaming each array through a small buffer (no second copy of the
+     * dataset in memory).
+     */
     public void save(Path file) throws IOException {
-        Map<String, NpyArray> arrays = new LinkedHashMap<>();
         int n = count();
-        arrays.put("images", NpyArray.ofFloats(images, n, BANDS, SIDE, SIDE));
-        arrays.put("magnitudes", NpyArray.ofDoubles(magnitudes, n, BANDS));
-        arrays.put("redshifts", NpyArray.ofFloats(redshifts, n));
-        Npz.write(file, arrays);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (ZipOutputStream zip = new ZipOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                zip.setLevel(1);
+                zip.putNextEntry(new ZipEntry("images.npy"));
+                zip.write(Npy.header("<f4", new long[] {n, BANDS, SIDE, SIDE}));
+                writeValues(zip, images.length, (b, i) -> b.putFloat(images[i]));
+                zip.putNextEntry(new ZipEntry("magnitudes.npy"));
+                zip.write(Npy.header("<f8", new long[] {n, BANDS}));
+                writeValues(zip, magnitudes.length, (b, i) -> b.putDouble(magnitudes[i]));
+                zip.putNextEntry(new ZipEntry("redshifts.npy"));
+                zip.write(Npy.header("<f4", new long[] {n}));
+                writeValues(zip, redshifts.length, (b, i) -> b.putFloat(redshifts[i]));
+                zip.closeEntry();
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Little-endian values {@code 0..count-1}, each put by {@code put}, through a 64 KiB buffer. */
+    private static void writeValues(OutputStream out, int count, java.util.function.ObjIntConsumer<ByteBuffer> put)
+            throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            if (b.remaining() < Double.BYTES) {
+                out.write(b.array(), 0, b.position());
+                b.clear();
+            }
+            put.accept(b, i);
+        }
+        out.write(b.array(), 0, b.position());
     }
 
     /** Loads and checks names, shapes and dtypes; every error names the file and the array. */
@@ -62,6 +105,45 @@ public record GalaxyDataset(float[] images, double[] magnitudes, float[] redshif
             throw new IOException(file + ": magnitudes must be float64 or float32, got " + magnitudes.dtype());
         }
         return new GalaxyDataset(images.toFloats(), magnitudes.toDoubles(), redshifts.toFloats());
+    }
+
+    /**
+     * Rank {@code rank} of {@code worldSize}'s share of one file, reading only that share's rows (plus the headers):
+     * the same checks as {@link #load}, in constant memory beyond the share.
+     */
+    public static Loaded loadShare(Path file, int rank, int worldSize) throws IOException {
+        Npy.Header z = Npz.header(file, "redshifts");
+        if (z.shape().length != 1) {
+            throw new IOException(file + ": array 'redshifts' has shape " + Arrays.toString(z.shape())
+                    + ", expected [n]");
+        }
+        long n = z.shape()[0];
+        expectHeader(file, "images", Npz.header(file, "images"), new long[] {n, BANDS, SIDE, SIDE}, "<f4");
+        Npy.Header mags = Npz.header(file, "magnitudes");
+        expectHeader(file, "magnitudes", mags, new long[] {n, BANDS}, mags.dtype().equals("<f4") ? "<f4" : "<f8");
+        expectHeader(file, "redshifts", z, new long[] {n}, "<f4");
+        RankShare share = RankShare.of(n, rank, worldSize);
+        GalaxyDataset data = new GalaxyDataset(
+                Npz.readRows(file, "images", share.start(), share.end()).toFloats(),
+                Npz.readRows(file, "magnitudes", share.start(), share.end()).toDoubles(),
+                Npz.readRows(file, "redshifts", share.start(), share.end()).toFloats());
+        return new Loaded(data, share.start(), n);
+    }
+
+    /** A share of a dataset: its samples, the global index of the first, and the dataset's total. */
+    public record Loaded(GalaxyDataset data, long firstIndex, long totalSamples) {
+    }
+
+    private static void expectHeader(Path file, String name, Npy.Header h, long[] shape, String dtype)
+            throws IOException {
+        if (!Arrays.equals(h.shape(), shape)) {
+            throw new IOException(file + ": array '" + name + "' has shape " + Arrays.toString(h.shape())
+                    + ", expected " + Arrays.toString(shape));
+        }
+        if (!h.dtype().equals(dtype)) {
+            throw new IOException(file + ": array '" + name + "' has dtype " + h.dtype() + ", expected "
+                    + (name.equals("magnitudes") ? "<f8 or <f4" : dtype));
+        }
     }
 
     private static NpyArray require(Map<String, NpyArray> arrays, String name, Path file) throws IOException {

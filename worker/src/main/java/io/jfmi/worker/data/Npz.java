@@ -46,6 +46,89 @@ public final class Npz {
         return arrays;
     }
 
+    /** The header of array {@code name} in a .npz (or of a .npy), without reading its data. */
+    public static Npy.Header header(Path file, String name) throws IOException {
+        try (InputStream in = open(file, name)) {
+            return Npy.readHeader(in, where(file, name));
+        }
+    }
+
+    /**
+     * Rows {@code from} (inclusive) to {@code to} (exclusive) of array {@code name}, streaming past the rows before
+     * them: memory stays proportional to the rows read, whatever the file's size.
+     */
+    public static NpyArray readRows(Path file, String name, long from, long to) throws IOException {
+        String where = where(file, name);
+        try (InputStream in = open(file, name)) {
+            Npy.Header h = Npy.readHeader(in, where);
+            long rows = h.shape().length == 0 ? 1 : h.shape()[0];
+            if (from < 0 || to > rows || from > to) {
+                throw new IOException(where + ": rows " + from + ".." + to + " outside 0.." + rows);
+            }
+            long rowBytes = h.rowBytes();
+            try {
+                in.skipNBytes(from * rowBytes);
+            } catch (java.io.EOFException e) {
+                throw new IOException(where + ": truncated data (ends before row " + from + ")", e);
+            }
+            long want = (to - from) * rowBytes;
+            if (want > Integer.MAX_VALUE - 16) {
+                throw new IOException(where + ": " + want + " bytes is too much for one read; partition the data");
+            }
+            byte[] data = in.readNBytes((int) want);
+            if (data.length < want) {
+                throw new IOException(where + ": truncated data: rows " + from + ".." + to + " need " + want
+                        + " bytes, only " + data.length + " remain");
+            }
+            long[] shape = h.shape().clone();
+            if (shape.length > 0) {
+                shape[0] = to - from;
+            }
+            return new NpyArray(h.dtype(), shape, java.nio.ByteBuffer.wrap(data));
+        } catch (ZipException e) {
+            throw new IOException(where + ": truncated or corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String where(Path file, String name) {
+        return file.toString().endsWith(".npy") ? file.toString() : file + ":" + name + ".npy";
+    }
+
+    /** A stream positioned at the start of array {@code name}'s .npy bytes. */
+    private static InputStream open(Path file, String name) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file");
+        }
+        if (file.toString().endsWith(".npy")) {
+            return new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        }
+        // ZipFile reads the central directory at the end of the archive, so a truncated file fails here even when
+        // the rows this rank needs come before the cut.
+        java.util.zip.ZipFile zip;
+        try {
+            zip = new java.util.zip.ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new IOException(file + ": not a readable .npz archive, truncated or corrupt (" + e.getMessage() + ")",
+                    e);
+        }
+        ZipEntry e = zip.getEntry(name + ".npy");
+        if (e == null) {
+            java.util.List<String> seen = zip.stream().map(ZipEntry::getName).toList();
+            zip.close();
+            throw new IOException(file + ": missing array '" + name + "' (has " + seen + ")");
+        }
+        return new java.io.FilterInputStream(new java.io.BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    zip.close();
+                }
+            }
+        };
+    }
+
     private static byte[] readEntry(InputStream zip, Path file, ZipEntry e) throws IOException {
         try {
             return zip.readAllBytes();

@@ -48,7 +48,7 @@ public final class Partitioner {
      * The samples of rank r of N from a folder of shards, reading only the shards that overlap its share, each
      * checked against its manifest checksum.
      */
-    public static GalaxyDataset readShare(Path dir, int rank, int worldSize) throws IOException {
+    public static GalaxyDataset.Loaded readShare(Path dir, int rank, int worldSize) throws IOException {
         Manifest m = Manifest.read(dir);
         RankShare share = RankShare.of(m.totalSamples(), rank, worldSize);
         List<GalaxyDataset> parts = new ArrayList<>();
@@ -70,7 +70,7 @@ public final class Partitioner {
             }
             parts.add(shard.slice((int) (from - s.first()), (int) (to - s.first())));
         }
-        return concat(parts);
+        return new GalaxyDataset.Loaded(concat(parts), share.start(), m.totalSamples());
     }
 
     static GalaxyDataset concat(List<GalaxyDataset> parts) {

@@ -79,7 +79,7 @@ class DataTest {
         for (int n = 1; n <= 7; n++) {
             float[] seen = new float[0];
             for (int r = 0; r < n; r++) {
-                GalaxyDataset part = Partitioner.readShare(dir.resolve("shards"), r, n);
+                GalaxyDataset part = Partitioner.readShare(dir.resolve("shards"), r, n).data();
                 float[] joined = Arrays.copyOf(seen, seen.length + part.count());
                 System.arraycopy(part.redshifts(), 0, joined, seen.length, part.count());
                 seen = joined;
@@ -87,6 +87,34 @@ class DataTest {
             assertArrayEquals(d.redshifts(), seen, "world size " + n);
         }
         assertEquals(new RankShare(0, 0), RankShare.of(3, 0, 5), "more ranks than samples: empty shares");
+    }
+
+    @Test
+    void sharesOfOneFileReadOnlyTheirRowsAndCoverEverySampleOnce() throws IOException {
+        GalaxyDataset d = GalaxyGenerator.generate(23, 9);
+        Path file = dir.resolve("one.npz");
+        d.save(file);
+        for (int n = 1; n <= 6; n++) {
+            int at = 0;
+            for (int r = 0; r < n; r++) {
+                GalaxyDataset.Loaded part = ShareReader.read(file, r, n);
+                assertEquals(at, part.firstIndex(), "first index of rank " + r + " of " + n);
+                assertEquals(23, part.totalSamples());
+                GalaxyDataset expected = d.slice(at, at + part.data().count());
+                assertArrayEquals(expected.images(), part.data().images());
+                assertArrayEquals(expected.magnitudes(), part.data().magnitudes());
+                assertArrayEquals(expected.redshifts(), part.data().redshifts());
+                at += part.data().count();
+            }
+            assertEquals(23, at, "world size " + n);
+        }
+        Path truncated = dir.resolve("cut.npz");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 200));
+        IOException e = assertThrows(IOException.class, () -> ShareReader.read(truncated, 1, 2));
+        assertTrue(e.getMessage().contains("cut.npz"), e.getMessage());
+        e = assertThrows(IOException.class, () -> ShareReader.read(dir.resolve("absent.npz"), 0, 1));
+        assertTrue(e.getMessage().contains("absent.npz") && e.getMessage().contains("no such file"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,25 @@
+package io.jfmi.worker.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads rank r of N's share of a dataset given as one .npz/.npy file or a folder of shards with a manifest. */
+public final class ShareReader {
+    private ShareReader() {
+    }
+
+    public static GalaxyDataset.Loaded read(Path data, int rank, int worldSize) throws IOException {
+        if (Files.isDirectory(data)) {
+            if (!Files.isRegularFile(data.resolve(Manifest.FILE))) {
+                throw new IOException(data + ": a dataset folder needs a " + Manifest.FILE
+                        + " (write one with `worker.jar partition`)");
+            }
+            return Partitioner.readShare(data, rank, worldSize);
+        }
+        if (!Files.isRegularFile(data)) {
+            throw new IOException(data + ": no such file or folder");
+        }
+        return GalaxyDataset.loadShare(data, rank, worldSize);
+    }
+}
