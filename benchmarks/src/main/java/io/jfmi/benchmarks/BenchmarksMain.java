@@ -3,6 +3,7 @@ package io.jfmi.benchmarks;
 import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
+import io.jfmi.benchmarks.inference.InferenceCommand;
 import io.jfmi.worker.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar benchmarks.jar <benchmark>}. */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
-        subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class,
+        subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

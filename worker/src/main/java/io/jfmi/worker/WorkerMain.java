@@ -5,6 +5,7 @@ import io.jfmi.worker.cli.GenerateCommand;
 import io.jfmi.worker.cli.PartitionCommand;
 import io.jfmi.worker.cli.LaunchCommand;
 import io.jfmi.worker.cli.RunCommand;
+import io.jfmi.worker.cli.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,12 +13,14 @@ import picocli.CommandLine.Command;
 @Command(name = "worker", mixinStandardHelpOptions = true, version = "jfmi worker 0.1.0",
         description = "A jfmi rank, and a launcher for whole local jobs.",
         subcommands = {RunCommand.class, LaunchCommand.class, GenerateCommand.class, PartitionCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkerMain {
     private WorkerMain() {
     }
 
     public static void main(String[] args) {
+        io.jfmi.worker.inference.DjlSetup.offline();
         System.exit(execute(args));
     }
 

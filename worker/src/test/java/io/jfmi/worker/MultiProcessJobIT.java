@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jfmi.worker.launch.RankProcesses;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,52 +67,24 @@ class MultiProcessJobIT {
         try (RendezvousProcess server = new RendezvousProcess(dir)) {
             RankProcesses.Spec spec = spec(server, "it-kill", List.of("run", "--task", "soak", "--seconds", "60",
                     "--timeout", "30"), 120);
-            List<Process> ranks = new ArrayList<>();
-            ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-            CountDownLatch started = new CountDownLatch(4);
-            for (int r = 0; r < 4; r++) {
-                Process p = new ProcessBuilder(RankProcesses.command(spec, r)).redirectErrorStream(true).start();
-                ranks.add(p);
-                int rank = r;
-                Thread t = new Thread(() -> {
-                    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                            StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = in.readLine()) != null) {
-                            lines.add("[" + rank + "] " + line);
-                            if (line.contains("soak started")) {
-                                started.countDown();
-                            }
-                        }
-                    } catch (java.io.IOException ignored) {
-                        // process gone
-                    }
-                });
-                t.setDaemon(true);
-                t.start();
-            }
-            try {
-                assertTrue(started.await(60, TimeUnit.SECONDS), "ranks never started: " + lines);
+            try (WatchedRanks ranks = new WatchedRanks(spec, line -> line.contains("soak started"))) {
+                assertTrue(ranks.reached.await(60, TimeUnit.SECONDS), "ranks never started: " + ranks.lines);
                 Thread.sleep(500);
                 long killedAt = System.nanoTime();
-                ranks.get(2).destroyForcibly(); // SIGKILL: no goodbye, no clean socket shutdown by the JVM
+                ranks.processes.get(2).destroyForcibly(); // SIGKILL: no goodbye, no clean socket shutdown by the JVM
                 for (int r : new int[] {0, 1, 3}) {
-                    assertTrue(ranks.get(r).waitFor(25, TimeUnit.SECONDS), "rank " + r + " hung after the kill: "
-                            + lines);
-                    assertEquals(2, ranks.get(r).exitValue(), "rank " + r + " exit code; output: " + lines);
+                    assertTrue(ranks.processes.get(r).waitFor(25, TimeUnit.SECONDS), "rank " + r
+                            + " hung after the kill: " + ranks.lines);
+                    assertEquals(2, ranks.processes.get(r).exitValue(), "rank " + r + " exit code; output: "
+                            + ranks.lines);
                 }
                 long ms = (System.nanoTime() - killedAt) / 1_000_000;
-                String all = String.join("\n", lines);
                 for (int r : new int[] {0, 1, 3}) {
-                    String prefix = "[" + r + "] rank " + r + " of job 'it-kill' failed: ";
-                    String failure = lines.stream().filter(l -> l.startsWith(prefix)).findFirst()
-                            .orElseThrow(() -> new AssertionError("rank " + r + " printed no failure: " + all));
+                    String failure = ranks.failureOf(r, "it-kill");
                     assertTrue(failure.contains("rank 2"), "rank " + r + " should name rank 2: " + failure);
                 }
                 assertTrue(ms < 25_000, "took " + ms + " ms");
-                Files.writeString(dir.resolve("kill-output.txt"), all);
-            } finally {
-                ranks.forEach(Process::destroyForcibly);
+                Files.writeString(dir.resolve("kill-output.txt"), String.join("\n", ranks.lines));
             }
         }
     }

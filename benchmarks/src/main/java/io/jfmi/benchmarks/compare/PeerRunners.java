@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import io.jfmi.benchmarks.Exec;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

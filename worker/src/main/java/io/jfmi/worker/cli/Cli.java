@@ -17,6 +17,10 @@ public final class Cli {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return BAD_ARGUMENTS;
             }
+            if (ex instanceof java.io.IOException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 1;
+            }
             throw ex;
         });
         return cl.execute(args);

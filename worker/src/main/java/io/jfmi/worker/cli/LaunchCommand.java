@@ -1,47 +1,86 @@
 package io.jfmi.worker.cli;
 
+import io.jfmi.worker.WorkerMain;
+import io.jfmi.worker.data.GalaxyGenerator;
+import io.jfmi.worker.inference.DjlSetup;
+import io.jfmi.worker.inference.EngineChoice;
+import io.jfmi.worker.inference.ShippedModel;
+import io.jfmi.worker.job.ResultFiles;
 import io.jfmi.worker.launch.LocalServer;
 import io.jfmi.worker.launch.RankProcesses;
-import io.jfmi.worker.WorkerMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** A whole job on this machine: a rendezvous server plus one JVM per rank. */
 @Command(name = "launch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Start a local job: a rendezvous server in this process and one worker JVM per rank; "
-                + "print each rank's output and a summary. Exits non-zero when any rank fails.")
+        description = {"Start a local job: a rendezvous server in this process and one worker JVM per rank; print "
+                + "each rank's output and a summary. Exits non-zero when any rank fails.",
+            "The default task is redshift inference: with no --data it generates --samples synthetic galaxies, with "
+                + "no --model it uses the small ViT_Astro shipped in worker.jar; results go to --out."})
 public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--world-size", description = "Number of rank JVMs (default: ${DEFAULT-VALUE}).")
     int worldSize = 4;
 
-    @Option(names = "--task", description = "Task each rank runs: pi (default: ${DEFAULT-VALUE}).")
-    String task = "pi";
+    @Option(names = "--task", description = "Task each rank runs: infer, pi or soak (default: ${DEFAULT-VALUE}).")
+    String task = "infer";
 
-    @Option(names = "--samples", description = "Samples per rank for the pi task (default: ${DEFAULT-VALUE}).")
-    long samples = 20_000_000;
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset (.npz/.npy file or shard folder); "
+            + "default: generate one into OUT/data/.")
+    Path data;
+
+    @Option(names = "--samples", description = "infer: galaxies to generate when no --data is given (default "
+            + "10000); pi: samples per rank (default 20000000).")
+    Long samples;
+
+    @Option(names = "--seed", description = "infer: seed of the generated dataset (default: ${DEFAULT-VALUE}).")
+    long seed = 7;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "infer: jfmi model folder, TorchScript .pt or "
+            + ".onnx (default: the shipped small ViT_Astro).")
+    Path model;
+
+    @Option(names = "--engine", description = "infer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    EngineChoice engine = EngineChoice.auto;
+
+    @Option(names = "--batch-size", description = "infer: samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize = 256;
+
+    @Option(names = "--threads", description = "infer: engine threads per rank (default: cores / world size, at "
+            + "least 1).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "infer: results folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("results");
+
+    @Option(names = "--memory-size", paramLabel = "MB", description = "infer: Lambda memory size shown in REPORT "
+            + "lines (default: ${DEFAULT-VALUE}).")
+    long memorySizeMb = 2048;
 
     @Option(names = "--job", description = "Job id (default: local-<time>).")
     String jobId;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Per-call deadline inside the ranks (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds = 60;
+    long timeoutSeconds = 120;
 
     @Option(names = "--deadline", paramLabel = "SECONDS",
             description = "The whole job must finish within this, else every rank is killed (default: "
                     + "${DEFAULT-VALUE}).")
-    long deadlineSeconds = 600;
+    long deadlineSeconds = 1800;
 
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "Extra JVM option for every rank (repeatable; "
-            + "default: -Xmx512m).")
-    List<String> jvmOpts = new ArrayList<>(List.of("-Xmx512m"));
+            + "default: -Xmx1g).")
+    List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g"));
 
     @Override
     public Integer call() throws Exception {
@@ -49,14 +88,20 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--world-size must be 1..256 for a local job, got " + worldSize);
         }
         String id = jobId != null ? jobId : "local-" + System.currentTimeMillis();
+        List<String> args = switch (task) {
+            case "infer" -> inferArgs();
+            case "pi" -> new ArrayList<>(List.of("run", "--task", "pi", "--samples",
+                    Long.toString(samples != null ? samples : 20_000_000L)));
+            case "soak" -> new ArrayList<>(List.of("run", "--task", "soak"));
+            default -> throw new IllegalArgumentException("--task must be infer, pi or soak, got '" + task + "'");
+        };
+        args.addAll(List.of("--timeout", Long.toString(timeoutSeconds)));
+        if (forceRelay) {
+            args.add("--force-relay");
+        }
         try (LocalServer server = LocalServer.start()) {
-            System.out.printf("jfmi launch: job '%s', %d ranks, rendezvous %s%s%n", id, worldSize, server.address(),
-                    forceRelay ? ", all pairs relayed" : "");
-            List<String> args = new ArrayList<>(List.of("run", "--task", task, "--samples", Long.toString(samples),
-                    "--timeout", Long.toString(timeoutSeconds)));
-            if (forceRelay) {
-                args.add("--force-relay");
-            }
+            System.out.printf("jfmi launch: job '%s', %d ranks, task %s, rendezvous %s%s%n", id, worldSize, task,
+                    server.address(), forceRelay ? ", all pairs relayed" : "");
             RankProcesses.Spec spec = new RankProcesses.Spec(worldSize, jvmOpts, WorkerMain.class.getName(), args,
                     server.address(), id, server.secretFile(), Duration.ofSeconds(deadlineSeconds),
                     Duration.ofSeconds(timeoutSeconds + 10));
@@ -68,7 +113,55 @@ public final class LaunchCommand implements Callable<Integer> {
                 System.out.printf("jfmi launch: rank %d failed first (see its lines above)%n",
                         outcome.firstFailedRank());
             }
+            if (outcome.succeeded() && task.equals("infer")) {
+                System.out.printf("jfmi launch: results in %s: %s, %s, %s, redshift.png, throughput.png%n", out,
+                        ResultFiles.METRICS, ResultFiles.PREDICTIONS, ResultFiles.EXECUTION_INFO);
+            }
             return outcome.succeeded() ? 0 : 1;
         }
+    }
+
+    /** Prepares data, model and natives once, then returns the arguments every rank gets. */
+    private List<String> inferArgs() throws Exception {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (threads != null && threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        }
+        if (model != null && !Files.exists(model)) {
+            throw new IllegalArgumentException("--model " + model + ": no such file or folder");
+        }
+        Files.createDirectories(out);
+        Path dataPath = data;
+        if (dataPath == null) {
+            long n = samples != null ? samples : 10_000L;
+            if (n < 1 || n > 1_000_000) {
+                throw new IllegalArgumentException("--samples must be 1..1000000 to generate a dataset, got " + n);
+            }
+            dataPath = out.resolve("data").resolve("galaxies-" + n + "-seed" + seed + ".npz");
+            long t0 = System.nanoTime();
+            GalaxyGenerator.generate((int) n, seed).save(dataPath);
+            System.out.printf(Locale.ROOT, "jfmi launch: generated %,d galaxies (seed %d) into %s in %.1f s%n", n,
+                    seed, dataPath, (System.nanoTime() - t0) / 1e9);
+        } else if (!Files.exists(dataPath)) {
+            throw new IllegalArgumentException("--data " + dataPath + ": no such file or folder");
+        }
+        Path modelPath = model;
+        if (modelPath == null) {
+            modelPath = ShippedModel.extractTo(out.resolve("model"));
+        }
+        if (engine != EngineChoice.onnxruntime && !modelPath.toString().endsWith(".onnx")) {
+            long t0 = System.nanoTime();
+            String name = DjlSetup.warm("PyTorch");
+            System.out.printf(Locale.ROOT, "jfmi launch: %s natives ready in %.1f s (unpacked once for all ranks)%n",
+                    name, (System.nanoTime() - t0) / 1e9);
+        }
+        int perRank = threads != null ? threads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / worldSize);
+        return new ArrayList<>(List.of("run", "--task", "infer", "--data", dataPath.toString(), "--model",
+                modelPath.toString(), "--engine", engine.name(), "--batch-size", Integer.toString(batchSize),
+                "--threads", Integer.toString(perRank), "--out", out.toString(), "--memory-size",
+                Long.toString(memorySizeMb)));
     }
 }

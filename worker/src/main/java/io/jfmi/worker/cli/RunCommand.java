@@ -4,6 +4,10 @@ import io.jfmi.core.Communicator;
 import io.jfmi.core.FmiException;
 import io.jfmi.worker.demo.PiDemo;
 import io.jfmi.worker.demo.Soak;
+import io.jfmi.worker.inference.DjlSetup;
+import io.jfmi.worker.inference.EngineChoice;
+import io.jfmi.worker.job.InferenceTask;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,33 +15,74 @@ import picocli.CommandLine.Option;
 
 /** One rank of a job. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Join a job as one rank and run a task on it.")
+        description = "Join a job as one rank and run a task on it (default: redshift inference on this rank's "
+                + "share of --data).")
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
     @Option(names = "--task", description = "What the job computes: ${COMPLETION-CANDIDATES} (default: "
             + "${DEFAULT-VALUE}).")
-    Task task = Task.pi;
+    Task task = Task.infer;
 
-    @Option(names = "--samples", description = "Samples per rank for the pi task (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset, a .npz/.npy file or a folder of "
+            + "shards with manifest.json; this rank reads only its share.")
+    Path data;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "infer: a jfmi model folder, a TorchScript .pt or "
+            + "an .onnx file (default: the small ViT_Astro shipped in worker.jar).")
+    Path model;
+
+    @Option(names = "--engine", description = "infer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: by "
+            + "model type).")
+    EngineChoice engine = EngineChoice.auto;
+
+    @Option(names = "--batch-size", description = "infer: samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize = 256;
+
+    @Option(names = "--threads", description = "infer: intra-op threads of the engine; 0 = engine default "
+            + "(default: ${DEFAULT-VALUE}).")
+    int threads = 0;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "infer: where rank 0 writes the results "
+            + "(default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("results");
+
+    @Option(names = "--memory-size", paramLabel = "MB", description = "infer: memory size shown in the REPORT "
+            + "line, as a Lambda function's setting (default: ${DEFAULT-VALUE}).")
+    long memorySizeMb = 2048;
+
+    @Option(names = "--samples", description = "pi: samples per rank (default: ${DEFAULT-VALUE}).")
     long samples = 20_000_000;
 
-    @Option(names = "--seconds", description = "How long the soak task runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", description = "soak: how long it runs (default: ${DEFAULT-VALUE}).")
     double seconds = 10;
 
-    /** Tasks a rank can run: pi (estimate pi, combine with collectives), soak (verified allreduce loop). */
+    /** infer (batch inference, combined with collectives), pi (estimate pi), soak (verified allreduce loop). */
     enum Task {
-        pi, soak
+        infer, pi, soak
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
+        InferenceTask.Settings settings = null;
+        if (task == Task.infer) {
+            if (data == null) {
+                throw new IllegalArgumentException("--data is required for the infer task (a .npz file or a shard "
+                        + "folder; `worker.jar generate` makes one)");
+            }
+            if (threads < 0) {
+                throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+            }
+            settings = new InferenceTask.Settings(data, model, engine, batchSize, out, threads, memorySizeMb);
+            DjlSetup.offline();
+        }
         try (Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
             return switch (task) {
+                case infer -> InferenceTask.run(comm, settings, System.out);
                 case pi -> PiDemo.run(comm, samples, System.out);
                 case soak -> Soak.run(comm, seconds, System.out);
             };

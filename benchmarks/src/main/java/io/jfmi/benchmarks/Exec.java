@@ -1,4 +1,4 @@
-package io.jfmi.benchmarks.compare;
+package io.jfmi.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs peer programs with a deadline and collects their output lines. */
-final class Exec {
+public final class Exec {
     private Exec() {
     }
 
     /** True when {@code cmd} starts and exits 0 within a few seconds. */
-    static boolean works(List<String> cmd) {
+    public static boolean works(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
@@ -32,7 +32,7 @@ final class Exec {
     }
 
     /** Runs several processes at once; returns all their lines; throws when any fails or the deadline passes. */
-    static List<String> runAll(List<List<String>> commands, List<Map<String, String>> envs, Path dir,
+    public static List<String> runAll(List<List<String>> commands, List<Map<String, String>> envs, Path dir,
             Duration deadline) throws IOException, InterruptedException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         List<Process> procs = new ArrayList<>();
@@ -81,7 +81,7 @@ final class Exec {
         }
     }
 
-    static List<String> run(List<String> command, Map<String, String> env, Path dir, Duration deadline)
+    public static List<String> run(List<String> command, Map<String, String> env, Path dir, Duration deadline)
             throws IOException, InterruptedException {
         return runAll(List.of(command), List.of(env), dir, deadline);
     }

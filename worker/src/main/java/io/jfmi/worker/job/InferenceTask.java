@@ -1,0 +1,136 @@
+package io.jfmi.worker.job;
+
+import io.jfmi.core.Communicator;
+import io.jfmi.worker.data.GalaxyDataset;
+import io.jfmi.worker.data.ShareReader;
+import io.jfmi.worker.inference.EngineChoice;
+import io.jfmi.worker.inference.ModelLoader;
+import io.jfmi.worker.inference.RedshiftModel;
+import io.jfmi.worker.inference.ShippedModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * One rank of the inference job: load the model and this rank's share, barrier, run the batches, combine with
+ * collectives; rank 0 writes the result files. A rank that cannot load its inputs aborts the job, so every other
+ * rank fails at once with that rank's reason instead of waiting.
+ */
+public final class InferenceTask {
+
+    /**
+     * @param data         .npz/.npy file or shard folder
+     * @param model        model path, or null for the shipped small ViT_Astro
+     * @param engine       engine choice
+     * @param batchSize    samples per batch
+     * @param out          folder for the result files (rank 0 writes)
+     * @param threads      intra-op threads per rank (0 = engine default)
+     * @param memorySizeMb reported as Lambda's "Memory Size"
+     */
+    public record Settings(Path data, Path model, EngineChoice engine, int batchSize, Path out, int threads,
+            long memorySizeMb) {
+        public Settings {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            }
+        }
+    }
+
+    private InferenceTask() {
+    }
+
+    /** Returns the process exit code: 0 when the job succeeded, 2 when this rank's inputs were bad. */
+    public static int run(Communicator comm, Settings s, PrintStream out) throws IOException {
+        int rank = comm.rank();
+        RedshiftModel model;
+        GalaxyDataset.Loaded share;
+        try {
+            model = s.model() != null ? ModelLoader.open(s.model(), s.engine(), s.threads()) : openShipped(s);
+            try {
+                share = ShareReader.read(s.data(), rank, comm.size());
+            } catch (IOException | RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            String reason = "rank " + rank + " cannot start: " + e.getMessage();
+            out.println(reason);
+            comm.abort(reason);
+            return 2;
+        }
+        try (RedshiftModel m = model) {
+            long initMs = ProcessProbe.uptimeMillis();
+            out.printf("rank %d: %s on %s, %d samples from index %d of %d, batch %d%n", rank, m.engine(),
+                    m.description(), share.data().count(), share.firstIndex(), share.totalSamples(), s.batchSize());
+            long barrierStart = System.nanoTime();
+            comm.barrier();
+            double barrierSeconds = (System.nanoTime() - barrierStart) / 1e9;
+            long jobStart = System.nanoTime();
+            RankRun run = RankRun.run(m, share, s.batchSize(), out);
+            RankStats mine = RankStats.of(rank, run, s.batchSize(), ProcessProbe.peakRssBytes(), initMs);
+            long waitStart = System.nanoTime();
+            comm.barrier(); // waiting here is load imbalance, kept apart from the time the combining takes
+            double stragglerSeconds = (System.nanoTime() - waitStart) / 1e9;
+            JobCombiner.Combined c = JobCombiner.combine(comm, run, mine);
+            double wall = (System.nanoTime() - jobStart) / 1e9;
+            if (rank == JobCombiner.ROOT) {
+                writeResults(comm, s, m, c, wall, stragglerSeconds);
+                printSummary(out, c, wall, stragglerSeconds);
+            }
+            double durationMs = (System.nanoTime() - barrierStart) / 1e6 - barrierSeconds * 1e3;
+            out.println(LambdaReport.line(comm.jobId() + "-rank-" + rank, durationMs, s.memorySizeMb(),
+                    ProcessProbe.peakRssBytes() / (1024 * 1024), initMs));
+            return 0;
+        }
+    }
+
+    /** The shipped model, unpacked to a temporary folder that is removed once the weights are in memory. */
+    private static RedshiftModel openShipped(Settings s) throws IOException {
+        Path dir = Files.createTempDirectory("jfmi-model-");
+        try {
+            return ModelLoader.open(ShippedModel.extractTo(dir), s.engine(), s.threads());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void writeResults(Communicator comm, Settings s, RedshiftModel m, JobCombiner.Combined c,
+            double wall, double stragglerSeconds) throws IOException {
+        Files.createDirectories(s.out());
+        int[] rankOf = new int[c.indices().length];
+        for (int r = 0, at = 0; r < c.ranks().length; r++) {
+            for (long i = 0; i < c.ranks()[r].samples(); i++) {
+                rankOf[at++] = r;
+            }
+        }
+        ResultFiles.writePredictions(s.out().resolve(ResultFiles.PREDICTIONS), c, rankOf);
+        ResultFiles.writeMetrics(s.out().resolve(ResultFiles.METRICS), c.metrics());
+        ResultFiles.writeExecutionInfo(s.out().resolve(ResultFiles.EXECUTION_INFO), c.ranks(),
+                new ResultFiles.JobFacts(comm.jobId(), comm.size(), m.engine(), m.description(),
+                        s.data().toString(), wall, c.collectiveSeconds(), stragglerSeconds));
+        Plots.redshiftScatter(s.out().resolve("redshift.png"), c.zTrue(), c.zPred());
+        Plots.throughputPerRank(s.out().resolve("throughput.png"), c.ranks());
+    }
+
+    private static void printSummary(PrintStream out, JobCombiner.Combined c, double wall, double stragglerSeconds) {
+        Metrics m = c.metrics();
+        double samplesPerSecond = 0;
+        for (RankStats r : c.ranks()) {
+            samplesPerSecond += r.samplesPerSecond();
+        }
+        out.printf(Locale.ROOT, "combined: %d samples on %d ranks in %.2f s (%.0f samples/s summed over ranks); "
+                + "combining collectives %.1f ms = %.2f%% of the job; rank 0 waited %.0f ms for the slowest rank%n",
+                m.samples(), c.ranks().length, wall, samplesPerSecond, c.collectiveSeconds() * 1e3,
+                100 * c.collectiveSeconds() / wall, stragglerSeconds * 1e3);
+        out.printf(Locale.ROOT, "combined metrics: MAE %.4f  MSE %.5f  RMSE %.4f  bias %.4f  NMAD %.4f  R^2 %.4f  "
+                + "outliers %.2f%%%n", m.mae(), m.mse(), m.rmse(), m.bias(), m.nmad(), m.r2(),
+                100 * m.outlierFraction());
+    }
+}

@@ -1,0 +1,59 @@
+package io.jfmi.worker.model;
+
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+
+/** Inception blocks (1x1, 1x1->3x3, 1x1->5x5, maxpool->1x1 branches, concatenated) and conv-BN-ReLU units. */
+final class Inception {
+    private Inception() {
+    }
+
+    /** An Inception block with {@code out} channels, a quarter from each branch. */
+    static Block block(int out) {
+        int each = out / 4;
+        if (each * 4 != out) {
+            throw new IllegalArgumentException("inception width must be a multiple of 4, got " + out);
+        }
+        return new ParallelBlock(list -> new NDList(NDArrays.concat(new NDList(list.stream()
+                .map(NDList::singletonOrThrow).toArray(ai.djl.ndarray.NDArray[]::new)), 1)))
+                .add(convUnit(each, 1))
+                .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 3)))
+                .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 5)))
+                .add(new SequentialBlock().add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(1, 1),
+                        new Shape(1, 1))).add(convUnit(each, 1)));
+    }
+
+    /**
+     * A 1x1 conv written as a per-pixel Linear over the channels, then BatchNorm and ReLU: the same function and
+     * parameters as {@code convUnit(filters, 1)}. Used where the input is the raw image: libtorch 2.7.1's CPU conv
+     * backward gave non-finite weight gradients there in most training steps on this machine.
+     */
+    static Block pointwiseUnit(int filters) {
+        return new SequentialBlock()
+                .add(LambdaBlock.singleton(x -> x.transpose(0, 2, 3, 1), "channels_last"))
+                .add(Linear.builder().setUnits(filters).build())
+                .add(LambdaBlock.singleton(x -> x.transpose(0, 3, 1, 2), "channels_first"))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock());
+    }
+
+    /** A same-size {@code kernel}x{@code kernel} conv followed by BatchNorm and ReLU. */
+    static Block convUnit(int filters, int kernel) {
+        int pad = kernel / 2;
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(pad, pad))
+                        .setFilters(filters).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock());
+    }
+}

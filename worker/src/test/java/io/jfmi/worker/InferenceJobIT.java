@@ -1,0 +1,165 @@
+package io.jfmi.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jfmi.worker.data.GalaxyGenerator;
+import io.jfmi.worker.job.Metrics;
+import io.jfmi.worker.job.ResultFiles;
+import io.jfmi.worker.launch.RankProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inference job end to end: real launcher, rendezvous, worker JVMs, DJL PyTorch engine, shipped model. */
+class InferenceJobIT {
+    static final String[] STUDY_KEYS = {"total_cpu_time (seconds)", "total_cpu_memory (MB)",
+        "execution_time (seconds/batch)", "num_batches", "batch_size", "device", "throughput_bps", "sample_persec",
+        "cpu_info", "ram_info (GB)", "avg_profile", "self_cpu_memory (MB)"};
+
+    @TempDir
+    Path dir;
+
+    /** Runs `worker launch` in a child JVM, as a user would; returns exit code and output. */
+    private DebianPython.Result launch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), "launch"));
+        cmd.addAll(Arrays.asList(args));
+        return DebianPython.run(cmd, 300);
+    }
+
+    @Test
+    void combinedMetricsEqualThoseComputedFromPredictionsCsvForAnyWorldSize() throws Exception {
+        Path data = dir.resolve("galaxies.npz");
+        GalaxyGenerator.generate(701, 11).save(data);
+        float[][] single = null;
+        for (int n : new int[] {3, 1}) {
+            Path out = dir.resolve("out-" + n);
+            DebianPython.Result r = launch("--world-size", Integer.toString(n), "--data", data.toString(),
+                    "--batch-size", "64", "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("combined metrics: MAE"), r.output());
+            assertEquals(n, Pattern.compile("REPORT RequestId: \\S+ Duration: [0-9.]+ ms Billed Duration: \\d+ ms "
+                    + "Memory Size: \\d+ MB Max Memory Used: \\d+ MB Init Duration: [0-9.]+ ms").matcher(r.output())
+                    .results().count(), "one Lambda-style REPORT line per rank:\n" + r.output());
+            float[][] csv = readPredictions(out.resolve(ResultFiles.PREDICTIONS), 701, n);
+            Metrics fromCsv = Metrics.of(csv[0], csv[1]);
+            String json = Files.readString(out.resolve(ResultFiles.METRICS));
+            assertClose(fromCsv.mae(), number(json, "MAE"), "MAE");
+            assertClose(fromCsv.mse(), number(json, "MSE"), "MSE");
+            assertClose(fromCsv.rmse(), number(json, "RMSE"), "RMSE");
+            assertClose(fromCsv.bias(), number(json, "bias"), "bias");
+            assertClose(fromCsv.nmad(), number(json, "NMAD"), "NMAD");
+            assertClose(fromCsv.r2(), number(json, "R2"), "R2");
+            assertClose(fromCsv.outlierFraction(), number(json, "outlier_fraction"), "outlier fraction");
+            assertTrue(fromCsv.r2() > 0.5, "the shipped model has learned z: R^2 " + fromCsv.r2());
+            String info = Files.readString(out.resolve(ResultFiles.EXECUTION_INFO));
+            for (String key : STUDY_KEYS) {
+                assertEquals(n + 1, info.split(Pattern.quote("\"" + key + "\""), -1).length - 1,
+                        key + " per rank and combined");
+            }
+            assertTrue(Files.size(out.resolve("redshift.png")) > 1000 && Files.size(out.resolve("throughput.png"))
+                    > 1000, "plots written");
+            try (var leftovers = Files.list(out)) {
+                assertEquals(List.of(), leftovers.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                        "no half-written files");
+            }
+            if (single == null) {
+                single = csv;
+            } else {
+                for (int i = 0; i < 701; i++) {
+                    assertEquals(single[1][i], csv[1][i], 1e-5, "sample " + i + ": same prediction with 1 or 3 ranks");
+                }
+            }
+        }
+    }
+
+    @Test
+    void corruptDataEndsTheJobWithTheFileNamedOnEveryRank() throws Exception {
+        Path data = dir.resolve("cut.npz");
+        GalaxyGenerator.generate(300, 1).save(data);
+        byte[] bytes = Files.readAllBytes(data);
+        Files.write(data, Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        long t0 = System.nanoTime();
+        DebianPython.Result r = launch("--world-size", "2", "--data", data.toString(), "--out",
+                dir.resolve("out").toString(), "--timeout", "30");
+        assertNotEquals(0, r.exitCode(), r.output());
+        for (int rank = 0; rank < 2; rank++) {
+            int rk = rank;
+            assertTrue(r.output().lines().anyMatch(l -> l.startsWith("[rank " + rk + "]") && l.contains("cut.npz")),
+                    "rank " + rank + " names the file:\n" + r.output());
+        }
+        assertTrue(Files.notExists(dir.resolve("out").resolve(ResultFiles.METRICS)), "no results from a failed job");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 120, "failed promptly");
+        DebianPython.Result missing = launch("--model", dir.resolve("nope.pt").toString(), "--out",
+                dir.resolve("out2").toString());
+        assertEquals(64, missing.exitCode(), missing.output());
+        assertTrue(missing.output().contains("nope.pt"), missing.output());
+    }
+
+    @Test
+    void aRankKilledMidInferenceFailsTheOthersNamingIt() throws Exception {
+        Path data = dir.resolve("galaxies.npz");
+        GalaxyGenerator.generate(3000, 2).save(data);
+        try (RendezvousProcess server = new RendezvousProcess(dir)) {
+            RankProcesses.Spec spec = new RankProcesses.Spec(3, List.of("-Xmx512m"), WorkerMain.class.getName(),
+                    List.of("run", "--data", data.toString(), "--batch-size", "16", "--threads", "1", "--out",
+                            dir.resolve("out").toString(), "--timeout", "30"), server.address(), "it-infer-kill",
+                    server.secretFile, Duration.ofSeconds(120), Duration.ofSeconds(20));
+            try (WatchedRanks ranks = new WatchedRanks(spec, line -> line.startsWith("batch "))) {
+                assertTrue(ranks.reached.await(90, TimeUnit.SECONDS), "ranks never reached inference: "
+                        + ranks.lines);
+                ranks.processes.get(1).destroyForcibly();
+                for (int r : new int[] {0, 2}) {
+                    assertTrue(ranks.processes.get(r).waitFor(60, TimeUnit.SECONDS), "rank " + r + " hung: "
+                            + ranks.lines);
+                    assertEquals(2, ranks.processes.get(r).exitValue(), "rank " + r + " exit code; output: "
+                            + ranks.lines);
+                    String failure = ranks.failureOf(r, "it-infer-kill");
+                    assertTrue(failure.contains("rank 1"), failure);
+                }
+            }
+        }
+    }
+
+    /** [z_true, z_pred] by sample index; checks every index appears once and ranks hold contiguous ranges. */
+    static float[][] readPredictions(Path csv, int total, int worldSize) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(ResultFiles.CSV_HEADER, lines.get(0));
+        assertEquals(total + 1, lines.size(), "one row per sample");
+        float[][] out = new float[2][total];
+        boolean[] seen = new boolean[total];
+        int lastRank = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            int i = Integer.parseInt(f[0]);
+            assertTrue(!seen[i], "index " + i + " twice");
+            seen[i] = true;
+            out[0][i] = Float.parseFloat(f[1]);
+            out[1][i] = Float.parseFloat(f[2]);
+            int rank = Integer.parseInt(f[3]);
+            assertTrue(rank >= lastRank && rank < worldSize, "rank order in " + line);
+            lastRank = rank;
+        }
+        return out;
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.E]+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static void assertClose(double expected, double actual, String what) {
+        assertEquals(expected, actual, 1e-9 * Math.max(1, Math.abs(expected)), what + " from metrics.json vs CSV");
+    }
+}

@@ -1,0 +1,63 @@
+package io.jfmi.worker.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VitAstroTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fullShapeHasTheStudysParameterCount() {
+        try (Model m = ModelFiles.create(VitAstroConfig.full(), 42, "PyTorch")) {
+            long params = ModelFiles.parameterCount(m.getBlock());
+            System.out.println("ViT_Astro full parameters: " + params);
+            // PyTorch counts 15,801,193; DJL adds BatchNorm running mean and variance (676 values)
+            assertEquals(15_801_193 + 676, params, "the study's ViT_Astro shape");
+            assertArrayEquals(new long[] {3, 1}, predict(m, 3).getShape().getShape());
+        }
+    }
+
+    @Test
+    void seededModelsAreReproducibleAndSaveLoadRoundTripsExactly() throws Exception {
+        VitAstroConfig small = VitAstroConfig.small().withScaling(0.5f, new float[] {20, 20, 20, 20, 20},
+                new float[] {2, 2, 2, 2, 2});
+        try (Model a = ModelFiles.create(small, 7, "PyTorch"); Model b = ModelFiles.create(small, 7, "PyTorch")) {
+            float[] pa = predict(a, 4).toFloatArray();
+            assertArrayEquals(pa, predict(b, 4).toFloatArray(), "same seed, same weights");
+            ModelFiles.save(a, small, dir.resolve("m"));
+            try (Model loaded = ModelFiles.load(dir.resolve("m"), "PyTorch")) {
+                assertArrayEquals(pa, predict(loaded, 4).toFloatArray(), "save/load keeps every weight");
+                assertEquals(small.toJson(), ModelFiles.readConfig(dir.resolve("m")).toJson());
+            }
+        }
+    }
+
+    private static NDArray predict(Model m, int batch) {
+        NDManager manager = m.getNDManager().newSubManager();
+        float[] images = new float[batch * 5 * 32 * 32];
+        float[] mags = new float[batch * 5];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) Math.sin(i * 0.01);
+        }
+        for (int i = 0; i < mags.length; i++) {
+            mags[i] = 18 + i % 7;
+        }
+        NDList in = new NDList(manager.create(images, new ai.djl.ndarray.types.Shape(batch, 5, 32, 32)),
+                manager.create(mags, new ai.djl.ndarray.types.Shape(batch, 5)));
+        NDArray out = m.getBlock().forward(new ParameterStore(manager, false), in, false).singletonOrThrow();
+        out.detach();
+        manager.close();
+        return out;
+    }
+}
