@@ -76,7 +76,7 @@ public final class InferenceCommand implements Callable<Integer> {
             }
         }
         Files.createDirectories(out);
-        Path modelDir = model != null ? model : export();
+        Path modelDir = (model != null ? model : export()).toAbsolutePath(); // probes run in the results folder
         for (String f : List.of("vit_astro.pt", "vit_astro.onnx")) {
             if (!Files.isRegularFile(modelDir.resolve(f))) {
                 throw new IllegalArgumentException(modelDir + " lacks " + f + " (write it with " + script + ")");
@@ -143,7 +143,7 @@ public final class InferenceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no --model given and exporter " + script + " not found (run from the "
                     + "repository root, or pass --script)");
         }
-        Path dir = out.resolve("model");
+        Path dir = out.resolve("model").toAbsolutePath();
         System.out.println("exporting the full ViT_Astro (TorchScript + ONNX) with " + script + " ...");
         Exec.run(List.of(PYTHON, script.toAbsolutePath().toString(), "--variant", "full", "--out",
                 dir.toAbsolutePath().toString()), Map.of(), out, Duration.ofMinutes(10));

@@ -53,6 +53,11 @@ public record RankRun(long firstIndex, float[] zTrue, float[] zPred, double[] ba
                 rssFirst, ProcessProbe.rssBytes(), firstBatchAt);
     }
 
+    /** A pass over no samples. */
+    public static RankRun empty() {
+        return new RankRun(0, new float[0], new float[0], new double[0], new StageTimes(), 0, 0, 0, 0, 0, 0);
+    }
+
     public int samples() {
         return zTrue.length;
     }
