@@ -31,7 +31,7 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--task", description = "Task each rank runs: infer, pi or soak (default: ${DEFAULT-VALUE}).")
     String task = "infer";
 
-    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset (.npz/.npy file or shard folder); "
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset (.npz or .safetensors file, or shard folder); "
             + "default: generate one into OUT/data/.")
     Path data;
 

@@ -25,7 +25,7 @@ public final class RunCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     Task task = Task.infer;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset, a .npz/.npy file or a folder of "
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset, a .npz or .safetensors file or a folder of "
             + "shards with manifest.json; this rank reads only its share.")
     Path data;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Train a ViT_Astro (small or full) on a galaxy .npz with Adam and squared error; the last "
                 + "--validation share of samples is held out and scored after every epoch.")
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data (.npz/.npy).")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data (.npz).")
     Path data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder to write.")

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads rank r of N's share of a dataset given as one .npz/.npy file or a folder of shards with a manifest. */
+/**
+ * Reads rank r of N's share of a dataset given as one .npz/.npy/.safetensors file or a folder of shards with a
+ * manifest.
+ */
 public final class ShareReader {
     private ShareReader() {
     }
@@ -19,6 +22,9 @@ public final class ShareReader {
         }
         if (!Files.isRegularFile(data)) {
             throw new IOException(data + ": no such file or folder");
+        }
+        if (data.getFileName().toString().endsWith(".safetensors")) {
+            return SafetensorsReader.read(data, rank, worldSize);
         }
         return GalaxyDataset.loadShare(data, rank, worldSize);
     }

@@ -118,6 +118,31 @@ class DataTest {
     }
 
     @Test
+    void safetensorsDatasetsAreReadThroughDjl() throws IOException {
+        GalaxyDataset d = GalaxyGenerator.generate(9, 5);
+        Path file = dir.resolve("galaxies.safetensors");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            ai.djl.ndarray.NDArray images = m.create(d.images(), new ai.djl.ndarray.types.Shape(9, 5, 32, 32));
+            images.setName("images");
+            ai.djl.ndarray.NDArray mags = m.create(d.magnitudes(), new ai.djl.ndarray.types.Shape(9, 5));
+            mags.setName("magnitudes");
+            ai.djl.ndarray.NDArray z = m.create(d.redshifts(), new ai.djl.ndarray.types.Shape(9));
+            z.setName("redshifts");
+            try (var out = Files.newOutputStream(file)) {
+                new ai.djl.ndarray.NDList(images, mags, z).encode(out, ai.djl.ndarray.NDList.Encoding.SAFETENSORS);
+            }
+        }
+        GalaxyDataset.Loaded share = ShareReader.read(file, 1, 2);
+        assertEquals(4, share.firstIndex());
+        assertArrayEquals(d.slice(4, 9).images(), share.data().images());
+        assertArrayEquals(d.slice(4, 9).magnitudes(), share.data().magnitudes());
+        assertArrayEquals(d.slice(4, 9).redshifts(), share.data().redshifts());
+        Path junk = Files.write(dir.resolve("junk.safetensors"), new byte[] {1, 2, 3});
+        IOException e = assertThrows(IOException.class, () -> ShareReader.read(junk, 0, 1));
+        assertTrue(e.getMessage().contains("junk.safetensors"), e.getMessage());
+    }
+
+    @Test
     void badFilesGetErrorsNamingTheFileAndTheProblem() throws IOException {
         GalaxyDataset d = GalaxyGenerator.generate(4, 1);
         Path good = dir.resolve("good.npz");
