@@ -77,6 +77,7 @@ public final class InferenceCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--systems: unknown system '" + s + "' (" + ALL + ")");
             }
         }
+        out = out.toAbsolutePath(); // every child process runs inside it
         Files.createDirectories(out);
         Path modelDir = (model != null ? model : export()).toAbsolutePath(); // probes run in the results folder
         for (String f : List.of("vit_astro.pt", "vit_astro.onnx")) {
