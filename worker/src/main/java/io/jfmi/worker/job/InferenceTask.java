@@ -107,13 +107,7 @@ public final class InferenceTask {
     private static void writeResults(Communicator comm, Settings s, RedshiftModel m, JobCombiner.Combined c,
             double wall, double stragglerSeconds) throws IOException {
         Files.createDirectories(s.out());
-        int[] rankOf = new int[c.indices().length];
-        for (int r = 0, at = 0; r < c.ranks().length; r++) {
-            for (long i = 0; i < c.ranks()[r].samples(); i++) {
-                rankOf[at++] = r;
-            }
-        }
-        ResultFiles.writePredictions(s.out().resolve(ResultFiles.PREDICTIONS), c, rankOf);
+        ResultFiles.writePredictions(s.out().resolve(ResultFiles.PREDICTIONS), c);
         ResultFiles.writeMetrics(s.out().resolve(ResultFiles.METRICS), c.metrics());
         ResultFiles.writeExecutionInfo(s.out().resolve(ResultFiles.EXECUTION_INFO), c.ranks(),
                 new ResultFiles.JobFacts(comm.jobId(), comm.size(), m.engine(), m.description(),

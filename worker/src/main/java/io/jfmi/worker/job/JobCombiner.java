@@ -13,8 +13,8 @@ public final class JobCombiner {
     static final int ROOT = 0;
 
     /** What rank 0 holds after combining (other ranks get the metrics and a null for the rest). */
-    public record Combined(Metrics metrics, long[] indices, float[] zTrue, float[] zPred, RankStats[] ranks,
-            double collectiveSeconds) {
+    public record Combined(Metrics metrics, long[] indices, int[] rankOf, float[] zTrue, float[] zPred,
+            RankStats[] ranks, double collectiveSeconds) {
     }
 
     private JobCombiner() {
@@ -50,16 +50,18 @@ public final class JobCombiner {
         comm.gather(DataBuffer.of(mine.toArray()), root ? DataBuffer.of(stats) : null, ROOT);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (!root) {
-            return new Combined(metrics, null, null, null, null, seconds);
+            return new Combined(metrics, null, null, null, null, null, seconds);
         }
         long[] indices = new long[(int) total];
+        int[] rankOf = new int[(int) total];
         RankStats[] ranks = new RankStats[size];
         for (int r = 0, at = 0; r < size; r++) {
-            for (int i = 0; i < counts[r]; i++) {
-                indices[at++] = firsts[r] + i;
+            for (int i = 0; i < counts[r]; i++, at++) {
+                indices[at] = firsts[r] + i;
+                rankOf[at] = r;
             }
             ranks[r] = RankStats.fromArray(stats, r * RankStats.LENGTH);
         }
-        return new Combined(metrics, indices, zTrue, zPred, ranks, seconds);
+        return new Combined(metrics, indices, rankOf, zTrue, zPred, ranks, seconds);
     }
 }

@@ -29,13 +29,13 @@ public final class ResultFiles {
     }
 
     /** Predictions in index order; floats print in their shortest exact form, so the CSV round-trips them. */
-    public static void writePredictions(Path file, JobCombiner.Combined c, int[] rankOf) throws IOException {
+    public static void writePredictions(Path file, JobCombiner.Combined c) throws IOException {
         AtomicFiles.write(file, out -> {
             BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             w.write(CSV_HEADER);
             w.newLine();
             for (int i = 0; i < c.indices().length; i++) {
-                w.write(c.indices()[i] + "," + c.zTrue()[i] + "," + c.zPred()[i] + "," + rankOf[i]);
+                w.write(c.indices()[i] + "," + c.zTrue()[i] + "," + c.zPred()[i] + "," + c.rankOf()[i]);
                 w.newLine();
             }
             w.flush();

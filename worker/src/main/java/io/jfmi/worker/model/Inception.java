@@ -1,5 +1,6 @@
 package io.jfmi.worker.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +13,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import java.util.List;
 
 /** Inception blocks (1x1, 1x1->3x3, 1x1->5x5, maxpool->1x1 branches, concatenated) and conv-BN-ReLU units. */
 final class Inception {
@@ -24,8 +26,7 @@ final class Inception {
         if (each * 4 != out) {
             throw new IllegalArgumentException("inception width must be a multiple of 4, got " + out);
         }
-        return new ParallelBlock(list -> new NDList(NDArrays.concat(new NDList(list.stream()
-                .map(NDList::singletonOrThrow).toArray(ai.djl.ndarray.NDArray[]::new)), 1)))
+        return new ParallelBlock(Inception::concatChannels)
                 .add(convUnit(each, 1))
                 .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 3)))
                 .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 5)))
@@ -45,6 +46,12 @@ final class Inception {
                 .add(LambdaBlock.singleton(x -> x.transpose(0, 3, 1, 2), "channels_first"))
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock());
+    }
+
+    /** Joins the single outputs of parallel branches along axis 1 (channels, or features for [B, F]). */
+    static NDList concatChannels(List<NDList> outputs) {
+        return new NDList(NDArrays.concat(new NDList(outputs.stream().map(NDList::singletonOrThrow)
+                .toArray(NDArray[]::new)), 1));
     }
 
     /** A same-size {@code kernel}x{@code kernel} conv followed by BatchNorm and ReLU. */

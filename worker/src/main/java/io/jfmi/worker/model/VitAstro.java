@@ -1,7 +1,6 @@
 package io.jfmi.worker.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -34,7 +33,7 @@ public final class VitAstro {
     }
 
     public static Block build(VitAstroConfig c) {
-        Block branches = new ParallelBlock(VitAstro::concatBranches)
+        Block branches = new ParallelBlock(Inception::concatChannels)
                 .add(new SequentialBlock().add(input(0, c)).add(vitBranch(c)))
                 .add(new SequentialBlock().add(input(0, c)).add(inceptionBranch(c)))
                 .add(new SequentialBlock().add(input(1, c)).add(magnitudeBranch(c)));
@@ -59,11 +58,6 @@ public final class VitAstro {
             NDArray s = x.getManager().create(std);
             return new NDList(x.sub(m).div(s));
         }, index == 0 ? "images" : "magnitudes");
-    }
-
-    private static NDList concatBranches(java.util.List<NDList> outputs) {
-        return new NDList(NDArrays.concat(new NDList(outputs.stream().map(NDList::singletonOrThrow)
-                .toArray(NDArray[]::new)), 1));
     }
 
     static Block vitBranch(VitAstroConfig c) {
