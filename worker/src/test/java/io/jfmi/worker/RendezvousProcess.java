@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The real {@code rendezvous.jar} started as its own process on free loopback ports. */
-final class RendezvousProcess implements AutoCloseable {
+public final class RendezvousProcess implements AutoCloseable {
     final Process process;
     final int port;
     final int httpPort;
-    final Path secretFile;
+    public final Path secretFile;
     final Path log;
 
-    RendezvousProcess(Path dir) throws IOException, InterruptedException {
+    public RendezvousProcess(Path dir) throws IOException, InterruptedException {
         Path jar = Path.of("..", "rendezvous-server", "target", "rendezvous.jar").toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with 'mvn verify' from the repository root");
@@ -39,7 +39,7 @@ final class RendezvousProcess implements AutoCloseable {
         httpPort = Integer.parseInt(ports.get(1).trim());
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads rank r of N's share of a dataset given as one .npz/.npy/.safetensors file or a folder of shards with a
- * manifest.
+ * Reads rank r of N's share of a dataset given as one .npz/.npy/.safetensors file, a {@code torch.save}d
+ * TensorDataset ({@code .pt}) or a folder of shards with a manifest.
  */
 public final class ShareReader {
     private ShareReader() {
@@ -23,8 +23,12 @@ public final class ShareReader {
         if (!Files.isRegularFile(data)) {
             throw new IOException(data + ": no such file or folder");
         }
-        if (data.getFileName().toString().endsWith(".safetensors")) {
+        String name = data.getFileName().toString();
+        if (name.endsWith(".safetensors")) {
             return SafetensorsReader.read(data, rank, worldSize);
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth")) {
+            return TorchDatasetReader.readShare(data, rank, worldSize);
         }
         return GalaxyDataset.loadShare(data, rank, worldSize);
     }

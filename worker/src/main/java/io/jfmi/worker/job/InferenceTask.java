@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Locale;
 public final class InferenceTask {
 
     /**
-     * @param data         .npz/.npy file or shard folder
+     * @param data         .npz/.npy/.pt file or shard folder (the CLI's input; {@link #execute} takes loaded data)
      * @param model        model path, or null for the shipped small ViT_Astro
      * @param engine       engine choice
      * @param batchSize    samples per batch
@@ -61,32 +62,57 @@ public final class InferenceTask {
             return 2;
         }
         try (RedshiftModel m = model) {
-            // One pass of the combining collectives on no data loads and links their code now, as part of start-up,
-            // so the job's figure measures the combining itself (cold, it took ~100 ms in a 4-rank job).
-            JobCombiner.combine(comm, RankRun.empty(), RankStats.of(rank, RankRun.empty(), s.batchSize(), 0, 0));
-            long initMs = ProcessProbe.uptimeMillis();
-            out.printf("rank %d: %s on %s, %d samples from index %d of %d, batch %d%n", rank, m.engine(),
-                    m.description(), share.data().count(), share.firstIndex(), share.totalSamples(), s.batchSize());
-            long barrierStart = System.nanoTime();
-            comm.barrier();
-            double barrierSeconds = (System.nanoTime() - barrierStart) / 1e9;
-            long jobStart = System.nanoTime();
-            RankRun run = RankRun.run(m, share, s.batchSize(), out);
-            RankStats mine = RankStats.of(rank, run, s.batchSize(), ProcessProbe.peakRssBytes(), initMs);
-            long waitStart = System.nanoTime();
-            comm.barrier(); // waiting here is load imbalance, kept apart from the time the combining takes
-            double stragglerSeconds = (System.nanoTime() - waitStart) / 1e9;
-            JobCombiner.Combined c = JobCombiner.combine(comm, run, mine);
-            double wall = (System.nanoTime() - jobStart) / 1e9;
-            if (rank == JobCombiner.ROOT) {
-                writeResults(comm, s, m, c, wall, stragglerSeconds);
-                printSummary(out, c, wall, stragglerSeconds);
-            }
-            double durationMs = (System.nanoTime() - barrierStart) / 1e6 - barrierSeconds * 1e3;
-            out.println(LambdaReport.line(comm.jobId() + "-rank-" + rank, durationMs, s.memorySizeMb(),
-                    ProcessProbe.peakRssBytes() / (1024 * 1024), initMs));
+            execute(comm, m, share, s.data().toString(), s, out);
             return 0;
         }
+    }
+
+    /**
+     * What one rank's run produced.
+     *
+     * @param mine     this rank's figures
+     * @param combined the job's metrics on every rank; predictions and per-rank figures on rank 0 only
+     * @param written  result files rank 0 wrote under {@code Settings.out} (empty on other ranks)
+     * @param wallSeconds from the start barrier to the end of combining
+     */
+    public record Outcome(RankStats mine, JobCombiner.Combined combined, List<Path> written, double wallSeconds) {
+    }
+
+    /**
+     * The job on inputs already loaded: barrier, batches, combining; rank 0 writes the result files. The model is
+     * the caller's (not closed here), so a Lambda container can keep it for its next invocation.
+     *
+     * @param dataDescription what the data was, for execution_info.json
+     */
+    public static Outcome execute(Communicator comm, RedshiftModel m, GalaxyDataset.Loaded share,
+            String dataDescription, Settings s, PrintStream out) throws IOException {
+        int rank = comm.rank();
+        // One pass of the combining collectives on no data loads and links their code now, as part of start-up,
+        // so the job's figure measures the combining itself (cold, it took ~100 ms in a 4-rank job).
+        JobCombiner.combine(comm, RankRun.empty(), RankStats.of(rank, RankRun.empty(), s.batchSize(), 0, 0));
+        long initMs = ProcessProbe.uptimeMillis();
+        out.printf("rank %d: %s on %s, %d samples from index %d of %d, batch %d%n", rank, m.engine(),
+                m.description(), share.data().count(), share.firstIndex(), share.totalSamples(), s.batchSize());
+        long barrierStart = System.nanoTime();
+        comm.barrier();
+        double barrierSeconds = (System.nanoTime() - barrierStart) / 1e9;
+        long jobStart = System.nanoTime();
+        RankRun run = RankRun.run(m, share, s.batchSize(), out);
+        RankStats mine = RankStats.of(rank, run, s.batchSize(), ProcessProbe.peakRssBytes(), initMs);
+        long waitStart = System.nanoTime();
+        comm.barrier(); // waiting here is load imbalance, kept apart from the time the combining takes
+        double stragglerSeconds = (System.nanoTime() - waitStart) / 1e9;
+        JobCombiner.Combined c = JobCombiner.combine(comm, run, mine);
+        double wall = (System.nanoTime() - jobStart) / 1e9;
+        List<Path> written = List.of();
+        if (rank == JobCombiner.ROOT) {
+            written = writeResults(comm, s, m, c, dataDescription, wall, stragglerSeconds);
+            printSummary(out, c, wall, stragglerSeconds);
+        }
+        double durationMs = (System.nanoTime() - barrierStart) / 1e6 - barrierSeconds * 1e3;
+        out.println(LambdaReport.line(comm.jobId() + "-rank-" + rank, durationMs, s.memorySizeMb(),
+                ProcessProbe.peakRssBytes() / (1024 * 1024), initMs));
+        return new Outcome(mine, c, written, wall);
     }
 
     /** The shipped model, unpacked to a temporary folder that is removed once the weights are in memory. */
@@ -104,16 +130,19 @@ public final class InferenceTask {
         }
     }
 
-    private static void writeResults(Communicator comm, Settings s, RedshiftModel m, JobCombiner.Combined c,
-            double wall, double stragglerSeconds) throws IOException {
+    private static List<Path> writeResults(Communicator comm, Settings s, RedshiftModel m, JobCombiner.Combined c,
+            String dataDescription, double wall, double stragglerSeconds) throws IOException {
         Files.createDirectories(s.out());
         ResultFiles.writePredictions(s.out().resolve(ResultFiles.PREDICTIONS), c);
         ResultFiles.writeMetrics(s.out().resolve(ResultFiles.METRICS), c.metrics());
         ResultFiles.writeExecutionInfo(s.out().resolve(ResultFiles.EXECUTION_INFO), c.ranks(),
-                new ResultFiles.JobFacts(comm.jobId(), comm.size(), m.engine(), m.description(),
-                        s.data().toString(), wall, c.collectiveSeconds(), stragglerSeconds));
-        Plots.redshiftScatter(s.out().resolve("redshift.png"), c.zTrue(), c.zPred());
-        Plots.throughputPerRank(s.out().resolve("throughput.png"), c.ranks());
+                new ResultFiles.JobFacts(comm.jobId(), comm.size(), m.engine(), m.description(), dataDescription,
+                        wall, c.collectiveSeconds(), stragglerSeconds));
+        Plots.redshiftScatter(s.out().resolve(ResultFiles.REDSHIFT_PLOT), c.zTrue(), c.zPred());
+        Plots.throughputPerRank(s.out().resolve(ResultFiles.THROUGHPUT_PLOT), c.ranks());
+        return List.of(s.out().resolve(ResultFiles.PREDICTIONS), s.out().resolve(ResultFiles.METRICS),
+                s.out().resolve(ResultFiles.EXECUTION_INFO), s.out().resolve(ResultFiles.REDSHIFT_PLOT),
+                s.out().resolve(ResultFiles.THROUGHPUT_PLOT));
     }
 
     private static void printSummary(PrintStream out, JobCombiner.Combined c, double wall, double stragglerSeconds) {

@@ -10,7 +10,7 @@ import io.jfmi.core.DataBuffer;
  * knows the job's metrics), and gathers of predictions and per-rank figures to rank 0, which writes the files.
  */
 public final class JobCombiner {
-    static final int ROOT = 0;
+    public static final int ROOT = 0;
 
     /** What rank 0 holds after combining (other ranks get the metrics and a null for the rest). */
     public record Combined(Metrics metrics, long[] indices, int[] rankOf, float[] zTrue, float[] zPred,

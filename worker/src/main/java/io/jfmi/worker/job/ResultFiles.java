@@ -18,6 +18,8 @@ public final class ResultFiles {
     public static final String PREDICTIONS = "predictions.csv";
     public static final String METRICS = "metrics.json";
     public static final String EXECUTION_INFO = "execution_info.json";
+    public static final String REDSHIFT_PLOT = "redshift.png";
+    public static final String THROUGHPUT_PLOT = "throughput.png";
     public static final String CSV_HEADER = "index,z_true,z_pred,rank";
 
     /** Job-level facts that go with the combined record. */
@@ -73,6 +75,18 @@ public final class ResultFiles {
             perRank.add(rankRecord(r));
         }
         root.put("ranks", perRank);
+        AtomicFiles.writeString(file, Json.write(root));
+    }
+
+    /** One rank's own record (the study's keys and jfmi's), with the job it belonged to. */
+    public static void writeRankExecutionInfo(Path file, RankStats r, String jobId, int worldSize, String engine,
+            String model) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("job", jobId);
+        root.put("world_size", worldSize);
+        root.put("engine", engine);
+        root.put("model", model);
+        root.putAll(rankRecord(r));
         AtomicFiles.writeString(file, Json.write(root));
     }
 

@@ -1,0 +1,59 @@
+package io.jfmi.worker.lambda;
+
+import io.jfmi.core.Communicator;
+import io.jfmi.core.CommunicatorOptions;
+import io.jfmi.core.rendezvous.InProcessRendezvous;
+import io.jfmi.worker.job.JobCombiner;
+import io.jfmi.worker.job.RankRun;
+import io.jfmi.worker.job.RankStats;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the job's combining collectives once between two in-process ranks (loopback sockets inside this JVM, no
+ * network beyond it), so the classes they use are loaded and linked during Init, or captured in a SnapStart
+ * snapshot, rather than during the first invocation.
+ */
+final class CollectivePrimer {
+    private static final Logger log = LoggerFactory.getLogger(CollectivePrimer.class);
+    private static final int RANKS = 2;
+
+    private CollectivePrimer() {
+    }
+
+    static void prime() {
+        InProcessRendezvous.Hub hub = new InProcessRendezvous.Hub(RANKS);
+        Thread[] threads = new Thread[RANKS];
+        Throwable[] failures = new Throwable[RANKS];
+        for (int r = 0; r < RANKS; r++) {
+            int rank = r;
+            threads[r] = new Thread(() -> {
+                CommunicatorOptions o = CommunicatorOptions.builder().jobId("jfmi-prime").rank(rank).worldSize(RANKS)
+                        .operationTimeout(Duration.ofSeconds(5)).joinTimeout(Duration.ofSeconds(5)).build();
+                try (Communicator c = Communicator.connect(o, hub)) {
+                    c.barrier();
+                    JobCombiner.combine(c, RankRun.empty(), RankStats.of(rank, RankRun.empty(), 1, 0, 0));
+                } catch (RuntimeException e) {
+                    failures[rank] = e;
+                }
+            }, "jfmi-prime-" + r);
+            threads[r].start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (Throwable f : failures) {
+            if (f != null) {
+                // Priming only saves time; a failure here must not stop the function from serving.
+                log.warn("init: priming the collectives failed ({}); the first invocation will be slower",
+                        f.getMessage());
+            }
+        }
+    }
+}
