@@ -2,6 +2,7 @@ package io.jfmi.worker.inference;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import io.jfmi.worker.data.TorchSave;
 import io.jfmi.worker.model.ModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,12 @@ public final class ModelLoader {
     }
 
     private static RedshiftModel openTorchScript(Path file, int threads) throws IOException {
+        if (TorchSave.kind(file) == TorchSave.Kind.PICKLE) {
+            throw new IOException(file + ": a pickled Python object (what torch.save(model) writes), not TorchScript; "
+                    + "it cannot load without its Python classes. Export it once with /usr/bin/python3 "
+                    + "scripts/export_model.py --model " + file + " --module-file <the .py defining its class> --out "
+                    + "<dir> (writes TorchScript and ONNX)");
+        }
         DjlSetup.pytorchThreads(threads);
         String stem = stem(file);
         Model m = Model.newInstance(stem, "PyTorch");
