@@ -184,8 +184,9 @@ public final class ContainerState implements Resource {
         return t == null || t.isBlank() ? 0 : Integer.parseInt(t.trim());
     }
 
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
+    /** Sets a system property DJL reads unless the property or the environment variable of that name is set. */
+    private void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null && env.get(property) == null) {
             System.setProperty(property, value);
         }
     }
