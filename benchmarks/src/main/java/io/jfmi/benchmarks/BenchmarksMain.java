@@ -1,5 +1,6 @@
 package io.jfmi.benchmarks;
 
+import io.jfmi.benchmarks.coldstart.ColdStartCommand;
 import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
+            ColdStartCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

@@ -64,8 +64,10 @@ public final class ContainerState implements Resource {
         } else {
             summary.append("no model preloaded (JFMI_MODEL not set to a local file)");
         }
-        CollectivePrimer.prime();
-        summary.append("; collectives primed");
+        if (!"0".equals(env.get("JFMI_PRIME"))) {
+            CollectivePrimer.prime();
+            summary.append("; collectives primed");
+        }
         this.initSummary = summary.toString();
         Core.getGlobalContext().register(this);
         this.initMillis = (System.nanoTime() - t0) / 1_000_000;

@@ -1,0 +1,266 @@
+package io.jfmi.benchmarks.coldstart;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.jfmi.benchmarks.Exec;
+import io.jfmi.worker.data.GalaxyGenerator;
+import io.jfmi.worker.inference.ShippedModel;
+import io.jfmi.worker.job.AtomicFiles;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Cold starts of the Lambda handler: each run is a fresh JVM (the ColdStartProbe shipped in the artifacts) with a
+ * fresh work dir, as a new Lambda container; variants differ in artifact (zip with ONNX Runtime, image with
+ * PyTorch), JIT (C2, or C1 only as Lambda's managed Java runtimes default to) and class-data sharing.
+ */
+@Command(name = "coldstart", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Cold starts of the Lambda handler in fresh JVMs: Init (JVM start to handler ready: engine and "
+                + "model loaded, collectives primed, no network), first and second invocation of a one-rank job, and "
+                + "the combining collectives' first call against warm calls (2 in-process ranks).",
+            "Variants: ort-c2, ort-c1, ort-c1-appcds, ort-c1-noprime (zip, ONNX Runtime), pytorch-c2, pytorch-c1, "
+                + "pytorch-c1-appcds (image tree, PyTorch, libtorch already unpacked). Needs `mvn package` first."})
+public final class ColdStartCommand implements Callable<Integer> {
+    static final List<String> ALL_VARIANTS = List.of("ort-c2", "ort-c1", "ort-c1-appcds", "ort-c1-noprime",
+            "pytorch-c2", "pytorch-c1", "pytorch-c1-appcds");
+
+    @Option(names = "--runs", description = "Fresh JVMs per variant (default: ${DEFAULT-VALUE}).")
+    int runs = 10;
+
+    @Option(names = "--variants", split = ",", description = "Variants to run (default: all).")
+    List<String> variants = ALL_VARIANTS;
+
+    @Option(names = "--cpus", description = "Cores the probe JVM may use (taskset and -XX:ActiveProcessorCount); "
+            + "1 is a Lambda function of 1,769 MB (default: ${DEFAULT-VALUE}).")
+    int cpus = 1;
+
+    @Option(names = "--zip", paramLabel = "FILE", description = "The Lambda zip (default: worker/target/"
+            + "jfmi-lambda.zip of this checkout).")
+    Path zip;
+
+    @Option(names = "--image-lib", paramLabel = "DIR", description = "The image's lib folder (default: "
+            + "worker/target/lambda-image/lib of this checkout).")
+    Path imageLib;
+
+    @Option(names = "--onnx-model", paramLabel = "FILE", description = "ONNX model for the ort variants (default: "
+            + "the small ViT_Astro exported by scripts/vit_astro.py with Debian's python3-torch).")
+    Path onnxModel;
+
+    @Option(names = "--samples", description = "Galaxies in the invocation's data (default: ${DEFAULT-VALUE}).")
+    int samples = 256;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("bench-results", "coldstart");
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || cpus < 1) {
+            throw new IllegalArgumentException("--runs and --cpus must be >= 1");
+        }
+        for (String v : variants) {
+            if (!ALL_VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("--variants: unknown '" + v + "' (" + ALL_VARIANTS + ")");
+            }
+        }
+        out = out.toAbsolutePath();
+        Files.createDirectories(out);
+        Path root = checkoutRoot();
+        zip = zip != null ? zip : root.resolve("worker/target/jfmi-lambda.zip");
+        imageLib = imageLib != null ? imageLib : root.resolve("worker/target/lambda-image/lib");
+        Path event = prepareEvent();
+        Map<String, ColdStartVariant> available = variants(root);
+        List<ColdStartRuns> results = new ArrayList<>();
+        for (String name : variants) {
+            ColdStartVariant v = available.get(name);
+            if (v == null) {
+                continue; // reason already printed
+            }
+            if (name.endsWith("-appcds")) {
+                v = withClassDataArchive(v, event);
+            }
+            ColdStartRuns r = new ColdStartRuns(name);
+            for (int i = 0; i < runs; i++) {
+                r.add(runOnce(v, event, name + "-" + i));
+            }
+            System.out.println(r.summaryLine());
+            results.add(r);
+        }
+        String table = ColdStartRuns.markdownTable(results, cpus);
+        System.out.println();
+        System.out.print(table);
+        AtomicFiles.writeString(out.resolve("coldstart.md"), table);
+        AtomicFiles.writeString(out.resolve("coldstart.csv"), ColdStartRuns.csv(results));
+        System.out.println("wrote " + out.resolve("coldstart.md") + " and coldstart.csv");
+        return 0;
+    }
+
+    private Map<String, ColdStartVariant> variants(Path root) throws IOException, InterruptedException {
+        Map<String, ColdStartVariant> m = new LinkedHashMap<>();
+        List<String> c1 = List.of("-XX:TieredStopAtLevel=1");
+        if (variants.stream().anyMatch(v -> v.startsWith("ort"))) {
+            Path model = onnxModel != null ? onnxModel : exportOnnx(root);
+            if (!Files.isRegularFile(zip)) {
+                System.out.println("ort variants skipped: " + zip + " not found (mvn package)");
+            } else if (model == null) {
+                System.out.println("ort variants skipped: no --onnx-model and no python3-torch to export one");
+            } else {
+                String cp = unzip(zip, out.resolve("task")).resolve("lib") + File.separator + "*";
+                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "onnxruntime");
+                Map<String, String> noPrime = new LinkedHashMap<>(env);
+                noPrime.put("JFMI_PRIME", "0");
+                m.put("ort-c2", new ColdStartVariant("ort-c2", cp, List.of(), env));
+                m.put("ort-c1", new ColdStartVariant("ort-c1", cp, c1, env));
+                m.put("ort-c1-appcds", new ColdStartVariant("ort-c1-appcds", cp, c1, env));
+                m.put("ort-c1-noprime", new ColdStartVariant("ort-c1-noprime", cp, c1, noPrime));
+            }
+        }
+        if (variants.stream().anyMatch(v -> v.startsWith("pytorch"))) {
+            if (!Files.isDirectory(imageLib)) {
+                System.out.println("pytorch variants skipped: " + imageLib + " not found (mvn package)");
+            } else {
+                String cp = imageLib.toAbsolutePath() + File.separator + "*";
+                Path model = ShippedModel.extractTo(out.resolve("shipped-model"));
+                // libtorch unpacked once into the user's DJL cache, as an image would carry it unpacked
+                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "pytorch",
+                        "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+                m.put("pytorch-c2", new ColdStartVariant("pytorch-c2", cp, List.of(), env));
+                m.put("pytorch-c1", new ColdStartVariant("pytorch-c1", cp, c1, env));
+                m.put("pytorch-c1-appcds", new ColdStartVariant("pytorch-c1-appcds", cp, c1, env));
+            }
+        }
+        return m;
+    }
+
+    /** One training run writes a dynamic AppCDS archive of the classes a cold start loads; the variant uses it. */
+    private ColdStartVariant withClassDataArchive(ColdStartVariant v, Path event) throws Exception {
+        Path jsa = out.resolve(v.name() + ".jsa");
+        Files.deleteIfExists(jsa);
+        List<String> training = new ArrayList<>(v.jvmOpts());
+        training.add("-XX:ArchiveClassesAtExit=" + jsa);
+        runOnce(new ColdStartVariant(v.name() + "-training", v.classpath(), training, v.env()), event,
+                v.name() + "-training");
+        if (!Files.isRegularFile(jsa)) {
+            throw new IOException("the training run wrote no archive " + jsa);
+        }
+        List<String> opts = new ArrayList<>(v.jvmOpts());
+        opts.add("-XX:SharedArchiveFile=" + jsa);
+        return new ColdStartVariant(v.name(), v.classpath(), opts, v.env());
+    }
+
+    private JsonObject runOnce(ColdStartVariant v, Path event, String runName) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (cpus > 0 && Exec.works(List.of("taskset", "-c", "0", "true"))) {
+            cmd.addAll(List.of("taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1)));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:ActiveProcessorCount=" + cpus);
+        cmd.add("-Xmx1g");
+        cmd.addAll(v.jvmOpts());
+        cmd.addAll(List.of("-cp", v.classpath(), "io.jfmi.worker.lambda.ColdStartProbe", event.toString()));
+        Map<String, String> env = new LinkedHashMap<>(v.env());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "jfmi-coldstart");
+        env.put("JFMI_WORK_DIR", out.resolve("containers").resolve(runName).toString());
+        env.put("JFMI_DEADLINE_MARGIN_SECONDS", "5");
+        env.put("JFMI_PROBE_LAUNCHED_AT_MS", Long.toString(System.currentTimeMillis()));
+        List<String> lines = Exec.runAll(List.of(cmd), List.of(env), out, Duration.ofMinutes(5));
+        for (String line : lines) {
+            if (line.startsWith("COLDSTART ")) {
+                return JsonParser.parseString(line.substring("COLDSTART ".length())).getAsJsonObject();
+            }
+        }
+        throw new IOException(runName + ": the probe printed no COLDSTART line:\n" + String.join("\n", lines));
+    }
+
+    /** A one-rank inference event over a generated dataset in a local bucket folder. */
+    private Path prepareEvent() throws IOException {
+        Path bucket = out.resolve("bucket");
+        GalaxyGenerator.generate(samples, 5).save(bucket.resolve("study/data/galaxies.npz"));
+        Path event = out.resolve("event.json");
+        Files.writeString(event, String.format(Locale.ROOT, "{\"bucket\": \"%s\", \"world_size\": 1, \"rank\": 0, "
+                + "\"object_type\": \"folder\", \"S3_object_name\": \"study\", \"data_path\": "
+                + "\"/tmp/study/data/galaxies.npz\", \"batch_size\": 256, \"result_path\": \"results\"}", bucket));
+        return event;
+    }
+
+    private Path exportOnnx(Path root) throws IOException, InterruptedException {
+        Path script = root.resolve("scripts/vit_astro.py");
+        Path dir = out.resolve("onnx-model");
+        if (Files.isRegularFile(dir.resolve("vit_astro.onnx"))) {
+            return dir.resolve("vit_astro.onnx");
+        }
+        if (!Files.isRegularFile(script) || !Exec.works(List.of("/usr/bin/python3", "-c", "import torch"))) {
+            return null;
+        }
+        Exec.runAll(List.of(List.of("/usr/bin/python3", script.toString(), "--variant", "small", "--out",
+                dir.toString())), List.of(Map.of()), out, Duration.ofMinutes(5));
+        return dir.resolve("vit_astro.onnx");
+    }
+
+    private static Path unzip(Path zip, Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            try (var s = Files.walk(target)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                Path p = target.resolve(e.getName()).normalize();
+                if (!p.startsWith(target)) {
+                    throw new IOException(zip + ": entry " + e.getName() + " points outside the folder");
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                } else {
+                    Files.createDirectories(p.getParent());
+                    try (InputStream in = z.getInputStream(e)) {
+                        Files.copy(in, p);
+                    }
+                }
+            }
+        }
+        return target;
+    }
+
+    /** The checkout this benchmarks.jar was built in (benchmarks/target/benchmarks.jar), else the working dir. */
+    private static Path checkoutRoot() {
+        try {
+            Path jar = Path.of(ColdStartCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = jar.getParent() != null && jar.getParent().getParent() != null
+                    ? jar.getParent().getParent().getParent() : null;
+            if (root != null && Files.isDirectory(root.resolve("worker"))) {
+                return root;
+            }
+        } catch (URISyntaxException | SecurityException e) {
+            // fall through
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    static double[] values(List<JsonObject> runs, String key) {
+        return runs.stream().mapToDouble(o -> o.get(key).getAsDouble()).toArray();
+    }
+
+    static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.floor(q * s.length))];
+    }
+}
