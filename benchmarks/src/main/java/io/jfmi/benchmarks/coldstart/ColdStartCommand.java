@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
                 + "model loaded, collectives primed, no network), first and second invocation of a one-rank job, and "
                 + "the combining collectives' first call against warm calls (2 in-process ranks).",
             "Variants: ort-c2, ort-c1, ort-c1-appcds, ort-c1-noprime (zip, ONNX Runtime), pytorch-c2, pytorch-c1, "
-                + "pytorch-c1-appcds (image tree, PyTorch, libtorch already unpacked). Needs `mvn package` first."})
+                + "pytorch-c1-appcds (image tree, PyTorch, libtorch already unpacked). All prime the collectives at "
+                + "Init (JFMI_PRIME=1) except ort-c1-noprime. Needs `mvn package` first."})
 public final class ColdStartCommand implements Callable<Integer> {
     static final List<String> ALL_VARIANTS = List.of("ort-c2", "ort-c1", "ort-c1-appcds", "ort-c1-noprime",
             "pytorch-c2", "pytorch-c1", "pytorch-c1-appcds");
@@ -121,7 +122,8 @@ public final class ColdStartCommand implements Callable<Integer> {
                 System.out.println("ort variants skipped: no --onnx-model and no python3-torch to export one");
             } else {
                 String cp = unzip(zip, out.resolve("task")).resolve("lib") + File.separator + "*";
-                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "onnxruntime");
+                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "onnxruntime",
+                        "JFMI_PRIME", "1");
                 Map<String, String> noPrime = new LinkedHashMap<>(env);
                 noPrime.put("JFMI_PRIME", "0");
                 m.put("ort-c2", new ColdStartVariant("ort-c2", cp, List.of(), env));
@@ -138,7 +140,7 @@ public final class ColdStartCommand implements Callable<Integer> {
                 Path model = ShippedModel.extractTo(out.resolve("shipped-model"));
                 // libtorch unpacked once into the user's DJL cache, as an image would carry it unpacked
                 Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "pytorch",
-                        "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+                        "JFMI_PRIME", "1", "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
                 m.put("pytorch-c2", new ColdStartVariant("pytorch-c2", cp, List.of(), env));
                 m.put("pytorch-c1", new ColdStartVariant("pytorch-c1", cp, c1, env));
                 m.put("pytorch-c1-appcds", new ColdStartVariant("pytorch-c1-appcds", cp, c1, env));

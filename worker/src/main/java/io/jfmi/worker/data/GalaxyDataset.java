@@ -36,6 +36,22 @@ public record GalaxyDataset(float[] images, double[] magnitudes, float[] redshif
         return redshifts.length;
     }
 
+    /** The samples of {@code parts}, in order, as one dataset. */
+    public static GalaxyDataset concat(java.util.List<GalaxyDataset> parts) {
+        int n = parts.stream().mapToInt(GalaxyDataset::count).sum();
+        float[] images = new float[n * PIXELS];
+        double[] mags = new double[n * BANDS];
+        float[] z = new float[n];
+        int at = 0;
+        for (GalaxyDataset p : parts) {
+            System.arraycopy(p.images(), 0, images, at * PIXELS, p.images().length);
+            System.arraycopy(p.magnitudes(), 0, mags, at * BANDS, p.magnitudes().length);
+            System.arraycopy(p.redshifts(), 0, z, at, p.count());
+            at += p.count();
+        }
+        return new GalaxyDataset(images, mags, z);
+    }
+
     /** Samples {@code from} (inclusive) to {@code to} (exclusive). */
     public GalaxyDataset slice(int from, int to) {
         return new GalaxyDataset(Arrays.copyOfRange(images, from * PIXELS, to * PIXELS),

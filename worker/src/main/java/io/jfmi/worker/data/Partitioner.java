@@ -70,21 +70,6 @@ public final class Partitioner {
             }
             parts.add(shard.slice((int) (from - s.first()), (int) (to - s.first())));
         }
-        return new GalaxyDataset.Loaded(concat(parts), share.start(), m.totalSamples());
-    }
-
-    static GalaxyDataset concat(List<GalaxyDataset> parts) {
-        int n = parts.stream().mapToInt(GalaxyDataset::count).sum();
-        float[] images = new float[n * GalaxyDataset.PIXELS];
-        double[] mags = new double[n * GalaxyDataset.BANDS];
-        float[] z = new float[n];
-        int at = 0;
-        for (GalaxyDataset p : parts) {
-            System.arraycopy(p.images(), 0, images, at * GalaxyDataset.PIXELS, p.images().length);
-            System.arraycopy(p.magnitudes(), 0, mags, at * GalaxyDataset.BANDS, p.magnitudes().length);
-            System.arraycopy(p.redshifts(), 0, z, at, p.count());
-            at += p.count();
-        }
-        return new GalaxyDataset(images, mags, z);
+        return new GalaxyDataset.Loaded(GalaxyDataset.concat(parts), share.start(), m.totalSamples());
     }
 }

@@ -20,9 +20,9 @@ import java.util.Random;
 
 /**
  * Measures one cold start of the handler in this (fresh) JVM, as Lambda would see it: Init (JVM start to the
- * handler's constructor returning: engine and JFMI_MODEL loaded, collectives primed, no network), the first
- * invocation and a second (warm) one on a one-rank job, and the job's combining collectives between two in-process
- * ranks, first call against the mean of later calls. Prints one line: {@code COLDSTART {json}}. Run by
+ * handler's constructor returning: engine and JFMI_MODEL loaded, collectives primed, no network); the job's combining
+ * collectives between two in-process ranks right after Init, first call against the mean of later calls; then the
+ * first invocation and a second (warm) one on a one-rank job. Prints one line: {@code COLDSTART {json}}. Run by
  * {@code benchmarks.jar coldstart}; ships in the Lambda zip so it measures that classpath.
  *
  * <p>Usage: {@code java -cp ... io.jfmi.worker.lambda.ColdStartProbe EVENT_FILE [COMBINE_SAMPLES]}
@@ -49,11 +49,12 @@ public final class ColdStartProbe {
         InferenceHandler handler = InferenceHandler.forEnvironment(System.getenv(), quiet);
         long ready = System.currentTimeMillis();
         double constructorMs = (System.nanoTime() - t0) / 1e6;
+        // The combining collectives first, in the state Init left (primed or not), as a fresh rank meets them
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        double[] combine = combineColdAndWarm(samples);
         String event = Files.readString(Path.of(args[0]));
         Map<String, Object> first = invoke(handler, event);
         Map<String, Object> second = invoke(handler, event);
-        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
-        double[] combine = combineColdAndWarm(samples);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("jvm_to_main_ms", mainEntered - jvmStart);

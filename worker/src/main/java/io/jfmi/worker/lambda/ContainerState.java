@@ -64,7 +64,7 @@ public final class ContainerState implements Resource {
         } else {
             summary.append("no model preloaded (JFMI_MODEL not set to a local file)");
         }
-        if (!"0".equals(env.get("JFMI_PRIME"))) {
+        if (primeAtInit(env)) {
             CollectivePrimer.prime();
             summary.append("; collectives primed");
         }
@@ -72,6 +72,18 @@ public final class ContainerState implements Resource {
         Core.getGlobalContext().register(this);
         this.initMillis = (System.nanoTime() - t0) / 1_000_000;
         log.info("init: ready in {} ms ({}); work dir {}", initMillis, initSummary, workDir);
+    }
+
+    /**
+     * Priming costs ~110 ms of Init and saved 16-90 ms of the first invocation (benchmarks/RESULTS.md): worth it
+     * only when Init is paid once for many containers, as with SnapStart. JFMI_PRIME=1/0 decides otherwise.
+     */
+    static boolean primeAtInit(Map<String, String> env) {
+        String p = env.get("JFMI_PRIME");
+        if (p != null && !p.isBlank()) {
+            return !"0".equals(p.trim());
+        }
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     }
 
     static boolean inLambda(Map<String, String> env) {

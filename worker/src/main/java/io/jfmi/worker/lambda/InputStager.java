@@ -1,6 +1,5 @@
 package io.jfmi.worker.lambda;
 
-import io.jfmi.worker.data.GalaxyDataset;
 import io.jfmi.worker.data.RankShare;
 import io.jfmi.worker.storage.Storage;
 import io.jfmi.worker.storage.StoredObject;
@@ -111,22 +110,6 @@ final class InputStager {
             return p.startsWith(tmp) && !work.equals(tmp) ? work.resolve(tmp.relativize(p)) : p;
         }
         return work.resolve(p);
-    }
-
-    /** Concatenates whole files into one dataset (a partition share). */
-    static GalaxyDataset concat(List<GalaxyDataset> parts) {
-        int n = parts.stream().mapToInt(GalaxyDataset::count).sum();
-        float[] images = new float[n * GalaxyDataset.PIXELS];
-        double[] mags = new double[n * GalaxyDataset.BANDS];
-        float[] z = new float[n];
-        int at = 0;
-        for (GalaxyDataset d : parts) {
-            System.arraycopy(d.images(), 0, images, at * GalaxyDataset.PIXELS, d.images().length);
-            System.arraycopy(d.magnitudes(), 0, mags, at * GalaxyDataset.BANDS, d.magnitudes().length);
-            System.arraycopy(d.redshifts(), 0, z, at, d.count());
-            at += d.count();
-        }
-        return new GalaxyDataset(images, mags, z);
     }
 
     long bytesCopied() {

@@ -170,7 +170,7 @@ final class LambdaJob {
         for (Path f : files.files()) {
             parts.add(ShareReader.read(f, 0, 1).data());
         }
-        GalaxyDataset mine = InputStager.concat(parts);
+        GalaxyDataset mine = GalaxyDataset.concat(parts);
         long[] count = {mine.count()};
         long[] before = new long[1];
         comm.exscan(DataBuffer.of(count), DataBuffer.of(before), ReduceOp.SUM);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jfmi.core.FmiTimeoutException;
 import io.jfmi.worker.S3ProxyProcess;
 import io.jfmi.worker.data.GalaxyGenerator;
+import io.jfmi.worker.inference.ShippedModel;
 import io.jfmi.worker.storage.S3Storage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,8 +44,26 @@ class HandlerContainerIT {
         s3.createBucket(BUCKET);
         Path npz = dir.resolve("galaxies.npz");
         GalaxyGenerator.generate(120, 4).save(npz);
+        Path model = ShippedModel.extractTo(dir.resolve("model"));
         try (S3Storage b = S3Storage.open(s3.settings(), BUCKET)) {
             b.upload(npz, "study/data/galaxies.npz");
+            // the study's layout: the fine-tuned model in its own folder beside the data and scripts
+            b.upload(npz, "tuned/Inference/galaxies.npz");
+            try (var files = java.nio.file.Files.list(model)) {
+                for (Path f : files.toList()) {
+                    b.upload(f, "tuned/Fine_Tune_Model/" + f.getFileName());
+                }
+            }
+            // A partition whose data files sort after 1,000 other objects: only a listing that follows S3's
+            // pages (1,000 keys each) finds them.
+            for (int i = 0; i < 1000; i++) {
+                b.put(String.format("paged/note-%04d.txt", i), new byte[] {'x'});
+            }
+            for (int i = 0; i < 3; i++) {
+                Path part = dir.resolve("part-" + i + ".npz");
+                GalaxyGenerator.generate(10 + i, 30 + i).save(part);
+                b.upload(part, "paged/z-part-" + i + ".npz");
+            }
         }
     }
 
@@ -84,6 +103,31 @@ class HandlerContainerIT {
         Map<String, Object> third = h.handle(EventParserTest.json(EVENT), new LocalContext(120_000, 2048));
         assertEquals(1, third.get("objects_copied"), "after restore the copy cache starts empty");
         assertEquals(120, third.get("samples"));
+    }
+
+    @Test
+    void theStudysFineTuneModelFolderIsTheModel() throws Exception {
+        InferenceHandler h = handler("tuned");
+        Map<String, Object> r = h.handle(EventParserTest.json("""
+                {"bucket": "%s", "world_size": 1, "rank": 0, "object_type": "folder", "S3_object_name": "tuned",
+                 "data_path": "/tmp/tuned/Inference/galaxies.npz"}""".formatted(BUCKET)),
+                new LocalContext(120_000, 2048));
+        assertTrue(r.get("model").toString().contains("tuned/Fine_Tune_Model"), r.toString());
+        assertEquals(120, r.get("samples"));
+    }
+
+    @Test
+    void aPartitionListingFollowsEveryPageAndKeepsToTheFileLimit() throws Exception {
+        InferenceHandler h = handler("paged");
+        String event = """
+                {"bucket": "%s", "data_prefix": "paged/", "file_limit": "%d", "batch_size": "8",
+                 "result_path": "paged-results/%d"}""";
+        Map<String, Object> all = h.handle(EventParserTest.json(event.formatted(BUCKET, 0, 0)),
+                new LocalContext(120_000, 2048));
+        assertEquals(10 + 11 + 12, all.get("samples"), "all three data files, found on the second page");
+        Map<String, Object> two = h.handle(EventParserTest.json(event.formatted(BUCKET, 2, 2)),
+                new LocalContext(120_000, 2048));
+        assertEquals(10 + 11, two.get("samples"), "file_limit 2: the first two data files in key order");
     }
 
     @Test
