@@ -1,6 +1,7 @@
 package io.jfmi.worker;
 
 import io.jfmi.worker.cli.Cli;
+import io.jfmi.worker.cli.ExportWeightsCommand;
 import io.jfmi.worker.cli.GenerateCommand;
 import io.jfmi.worker.cli.InvokeCommand;
 import io.jfmi.worker.cli.PartitionCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "worker", mixinStandardHelpOptions = true, version = "jfmi worker 0.1.0",
         description = "A jfmi rank, and a launcher for whole local jobs.",
         subcommands = {RunCommand.class, LaunchCommand.class, GenerateCommand.class, PartitionCommand.class,
-            TrainCommand.class, InvokeCommand.class,
+            TrainCommand.class, InvokeCommand.class, ExportWeightsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkerMain {
     private WorkerMain() {

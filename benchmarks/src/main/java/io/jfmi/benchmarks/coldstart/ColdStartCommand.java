@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.jfmi.benchmarks.Exec;
 import io.jfmi.worker.data.GalaxyGenerator;
-import io.jfmi.worker.inference.ShippedModel;
 import io.jfmi.worker.job.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
@@ -60,7 +59,7 @@ public final class ColdStartCommand implements Callable<Integer> {
     Path imageLib;
 
     @Option(names = "--onnx-model", paramLabel = "FILE", description = "ONNX model for the ort variants (default: "
-            + "the small ViT_Astro exported by scripts/vit_astro.py with Debian's python3-torch).")
+            + "the shipped small ViT_Astro's ONNX form).")
     Path onnxModel;
 
     @Option(names = "--samples", description = "Galaxies in the invocation's data (default: ${DEFAULT-VALUE}).")
@@ -85,7 +84,7 @@ public final class ColdStartCommand implements Callable<Integer> {
         zip = zip != null ? zip : root.resolve("worker/target/jfmi-lambda.zip");
         imageLib = imageLib != null ? imageLib : root.resolve("worker/target/lambda-image/lib");
         Path event = prepareEvent();
-        Map<String, ColdStartVariant> available = variants(root);
+        Map<String, ColdStartVariant> available = variants();
         List<ColdStartRuns> results = new ArrayList<>();
         for (String name : variants) {
             ColdStartVariant v = available.get(name);
@@ -111,18 +110,17 @@ public final class ColdStartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, ColdStartVariant> variants(Path root) throws IOException, InterruptedException {
+    private Map<String, ColdStartVariant> variants() throws IOException {
         Map<String, ColdStartVariant> m = new LinkedHashMap<>();
         List<String> c1 = List.of("-XX:TieredStopAtLevel=1");
         if (variants.stream().anyMatch(v -> v.startsWith("ort"))) {
-            Path model = onnxModel != null ? onnxModel : exportOnnx(root);
             if (!Files.isRegularFile(zip)) {
                 System.out.println("ort variants skipped: " + zip + " not found (mvn package)");
-            } else if (model == null) {
-                System.out.println("ort variants skipped: no --onnx-model and no python3-torch to export one");
             } else {
                 String cp = unzip(zip, out.resolve("task")).resolve("lib") + File.separator + "*";
-                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "onnxruntime",
+                // the shipped model's ONNX form, loaded at Init, unless --onnx-model names another
+                String model = onnxModel != null ? onnxModel.toAbsolutePath().toString() : "shipped";
+                Map<String, String> env = Map.of("JFMI_MODEL", model, "JFMI_ENGINE", "onnxruntime",
                         "JFMI_PRIME", "1");
                 Map<String, String> noPrime = new LinkedHashMap<>(env);
                 noPrime.put("JFMI_PRIME", "0");
@@ -137,9 +135,8 @@ public final class ColdStartCommand implements Callable<Integer> {
                 System.out.println("pytorch variants skipped: " + imageLib + " not found (mvn package)");
             } else {
                 String cp = imageLib.toAbsolutePath() + File.separator + "*";
-                Path model = ShippedModel.extractTo(out.resolve("shipped-model"));
                 // libtorch unpacked once into the user's DJL cache, as an image would carry it unpacked
-                Map<String, String> env = Map.of("JFMI_MODEL", model.toString(), "JFMI_ENGINE", "pytorch",
+                Map<String, String> env = Map.of("JFMI_MODEL", "shipped", "JFMI_ENGINE", "pytorch",
                         "JFMI_PRIME", "1", "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
                 m.put("pytorch-c2", new ColdStartVariant("pytorch-c2", cp, List.of(), env));
                 m.put("pytorch-c1", new ColdStartVariant("pytorch-c1", cp, c1, env));
@@ -198,20 +195,6 @@ public final class ColdStartCommand implements Callable<Integer> {
                 + "\"object_type\": \"folder\", \"S3_object_name\": \"study\", \"data_path\": "
                 + "\"/tmp/study/data/galaxies.npz\", \"batch_size\": 256, \"result_path\": \"results\"}", bucket));
         return event;
-    }
-
-    private Path exportOnnx(Path root) throws IOException, InterruptedException {
-        Path script = root.resolve("scripts/vit_astro.py");
-        Path dir = out.resolve("onnx-model");
-        if (Files.isRegularFile(dir.resolve("vit_astro.onnx"))) {
-            return dir.resolve("vit_astro.onnx");
-        }
-        if (!Files.isRegularFile(script) || !Exec.works(List.of("/usr/bin/python3", "-c", "import torch"))) {
-            return null;
-        }
-        Exec.runAll(List.of(List.of("/usr/bin/python3", script.toString(), "--variant", "small", "--out",
-                dir.toString())), List.of(Map.of()), out, Duration.ofMinutes(5));
-        return dir.resolve("vit_astro.onnx");
     }
 
     private static Path unzip(Path zip, Path target) throws IOException {

@@ -4,6 +4,7 @@ import io.jfmi.worker.inference.DjlSetup;
 import io.jfmi.worker.inference.EngineChoice;
 import io.jfmi.worker.inference.ModelLoader;
 import io.jfmi.worker.inference.RedshiftModel;
+import io.jfmi.worker.inference.ShippedModel;
 import io.jfmi.worker.storage.LocalStorage;
 import io.jfmi.worker.storage.S3Clients;
 import io.jfmi.worker.storage.S3Settings;
@@ -29,11 +30,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class ContainerState implements Resource {
     private static final Logger log = LoggerFactory.getLogger(ContainerState.class);
+    /** JFMI_MODEL (or the event's model key) naming the model shipped in the artifact. */
+    static final String SHIPPED = "shipped";
 
     private final Map<String, String> env;
     private final Path workDir;
     private final Map<String, RedshiftModel> models = new HashMap<>();
     private final Map<Path, String> copiedVersions = new HashMap<>();
+    private final Map<EngineChoice, Path> shippedModels = new java.util.EnumMap<>(EngineChoice.class);
     private S3Client s3;
     private SecureRandom random = new SecureRandom();
     private final long initMillis;
@@ -51,10 +55,12 @@ public final class ContainerState implements Resource {
         }
         StringBuilder summary = new StringBuilder();
         String preload = env.get("JFMI_MODEL");
-        if (preload != null && !preload.isBlank() && !preload.startsWith("s3://") && Files.exists(Path.of(preload))) {
+        boolean shipped = SHIPPED.equals(preload);
+        if (shipped || preload != null && !preload.isBlank() && !preload.startsWith("s3://")
+                && Files.exists(Path.of(preload))) {
             try {
-                RedshiftModel m = model(Path.of(preload), engineChoice(env.getOrDefault("JFMI_ENGINE", "auto")),
-                        threads(env));
+                EngineChoice engine = engineChoice(env.getOrDefault("JFMI_ENGINE", "auto"));
+                RedshiftModel m = model(shipped ? shippedModel(engine) : Path.of(preload), engine, threads(env));
                 summary.append("model ").append(m.description()).append(" on ").append(m.engine());
             } catch (IOException | RuntimeException e) {
                 // Not fatal at init: the invocation that needs it reports the error to its caller.
@@ -62,7 +68,7 @@ public final class ContainerState implements Resource {
                 summary.append("JFMI_MODEL failed to load: ").append(e.getMessage());
             }
         } else {
-            summary.append("no model preloaded (JFMI_MODEL not set to a local file)");
+            summary.append("no model preloaded (JFMI_MODEL is not 'shipped' or a local file)");
         }
         if (primeAtInit(env)) {
             CollectivePrimer.prime();
@@ -124,6 +130,17 @@ public final class ContainerState implements Resource {
             models.put(key, m);
         }
         return m;
+    }
+
+    /** The model shipped in the artifact, unpacked once into the work dir, in the form {@code engine} runs. */
+    synchronized Path shippedModel(EngineChoice engine) throws IOException {
+        Path p = shippedModels.get(engine);
+        if (p == null || !Files.exists(p)) {
+            p = ShippedModel.extractFor(engine, workDir.resolve("shipped-model").resolve(
+                    engine == EngineChoice.pytorch ? "block" : "onnx"));
+            shippedModels.put(engine, p);
+        }
+        return p;
     }
 
     /** How many models this container holds (for tests and the summary). */

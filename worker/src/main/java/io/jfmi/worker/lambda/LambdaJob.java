@@ -9,7 +9,6 @@ import io.jfmi.worker.data.GalaxyDataset;
 import io.jfmi.worker.data.ShareReader;
 import io.jfmi.worker.inference.EngineChoice;
 import io.jfmi.worker.inference.RedshiftModel;
-import io.jfmi.worker.inference.ShippedModel;
 import io.jfmi.worker.job.InferenceTask;
 import io.jfmi.worker.job.JobCombiner;
 import io.jfmi.worker.job.ResultFiles;
@@ -197,6 +196,9 @@ final class LambdaJob {
                     return stager.copyFile(other, rest.substring(slash + 1));
                 }
             }
+            if (m.equals(ContainerState.SHIPPED)) {
+                return state.shippedModel(ContainerState.engineChoice(ev.jfmi().engine()));
+            }
             Path local = Path.of(m);
             return local.isAbsolute() && Files.exists(local) ? local : stager.copyFile(bucket, m);
         }
@@ -208,7 +210,7 @@ final class LambdaJob {
         }
         log.info("rank {}: no model key and no {} folder: using the model shipped in the artifact", ev.rank(),
                 InputStager.MODEL_FOLDER);
-        return ShippedModel.extractTo(state.workDir().resolve("shipped-model"));
+        return state.shippedModel(ContainerState.engineChoice(ev.jfmi().engine()));
     }
 
     /** Every rank its execution_info; rank 0 the job's files; after a barrier, rank 0 writes _SUCCESS. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.jfmi.worker.DebianPython;
 import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.job.ResultFiles;
 import java.io.File;
@@ -81,18 +80,16 @@ class LambdaArtifactsIT {
     }
 
     @Test
-    void theZipServesInvocationsUnderTheRuntimeClientWithOnnxRuntime() throws Exception {
-        DebianPython.requireTorch();
-        Path model = dir.resolve("onnx-model");
-        DebianPython.runOk(300, DebianPython.script("vit_astro.py").toString(), "--variant", "small", "--seed", "2",
-                "--out", model.toString());
+    void theZipServesInvocationsUnderTheRuntimeClientWithOnnxRuntimeAndTheShippedModel() throws Exception {
         Path task = dir.resolve("task");
         unzip(ZIP, task);
         String classpath = task + File.pathSeparator + task.resolve("lib") + File.separator + "*"
                 + File.pathSeparator + runtimeClientJars();
-        JsonObject ok = runUnderRuntimeClient(classpath, Map.of("JFMI_MODEL", model.resolve("vit_astro.onnx")
-                .toString(), "JFMI_ENGINE", "onnxruntime"), "zip");
+        JsonObject ok = runUnderRuntimeClient(classpath, Map.of("JFMI_MODEL", "shipped"), "zip");
         assertEquals("OnnxRuntime", ok.get("engine").getAsString());
+        assertTrue(ok.get("model").getAsString().endsWith("vit_astro.onnx"), ok.toString());
+        assertTrue(ok.getAsJsonObject("metrics").get("R2").getAsDouble() > 0.9,
+                "the shipped model's trained weights, not random ones: " + ok);
     }
 
     @Test
@@ -100,7 +97,8 @@ class LambdaArtifactsIT {
         assertTrue(Files.isDirectory(IMAGE_LIB), IMAGE_LIB + " not built (mvn package)");
         // DJL unpacks libtorch from the artifact's jar; share the build's cache rather than unpack 430 MB again
         String djlCache = Path.of(System.getProperty("user.home"), ".djl.ai").toString();
-        JsonObject ok = runUnderRuntimeClient(IMAGE_LIB + File.separator + "*", Map.of("DJL_CACHE_DIR", djlCache),
+        JsonObject ok = runUnderRuntimeClient(IMAGE_LIB + File.separator + "*", Map.of("DJL_CACHE_DIR", djlCache,
+                "JFMI_ENGINE", "pytorch"),
                 "image");
         assertEquals("PyTorch", ok.get("engine").getAsString());
     }
