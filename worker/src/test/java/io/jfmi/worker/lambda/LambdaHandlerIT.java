@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.jfmi.worker.DebianPython;
 import io.jfmi.worker.RendezvousProcess;
 import io.jfmi.worker.S3ProxyProcess;
-import io.jfmi.worker.WorkerMain;
 import io.jfmi.worker.data.GalaxyDataset;
 import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.data.Partitioner;
-import io.jfmi.worker.job.ResultFiles;
 import io.jfmi.worker.storage.S3Storage;
-import io.jfmi.worker.storage.StoredObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +39,7 @@ class LambdaHandlerIT {
     static S3ProxyProcess s3;
     static RendezvousProcess rendezvous;
     static S3Storage bucket;
-    static Map<Integer, float[]> local;
-    static String localMetrics;
+    static LocalLaunchResults local;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -66,11 +61,7 @@ class LambdaHandlerIT {
                 bucket.upload(f, "100MB/" + f.getFileName());
             }
         }
-        DebianPython.Result r = java(List.of(), "launch", "--world-size", "2", "--data", npz.toString(),
-                "--batch-size", "64", "--out", dir.resolve("local").toString());
-        assertEquals(0, r.exitCode(), r.output());
-        local = predictions(Files.readAllLines(dir.resolve("local").resolve(ResultFiles.PREDICTIONS)));
-        localMetrics = Files.readString(dir.resolve("local").resolve(ResultFiles.METRICS));
+        local = LocalLaunchResults.launch(npz, 2, dir.resolve("local"));
     }
 
     @AfterAll
@@ -128,7 +119,7 @@ class LambdaHandlerIT {
             Files.writeString(evFile, ev.toString());
             Path response = dir.resolve(job + "-response-" + r + ".json");
             Path log = dir.resolve(job + "-rank-" + r + ".log");
-            ProcessBuilder pb = new ProcessBuilder(command(List.of(), "invoke", "--event", evFile.toString(),
+            ProcessBuilder pb = new ProcessBuilder(LocalLaunchResults.javaCommand("invoke", "--event", evFile.toString(),
                     "--timeout", "240", "--response", response.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(s3.clientEnvironment());
@@ -150,30 +141,7 @@ class LambdaHandlerIT {
         assertEquals(SAMPLES, summary0.getAsJsonObject("metrics").get("samples").getAsInt(), "metrics on rank 0");
         assertTrue(summary0.get("stood_in_for_script").getAsString().endsWith("inference.py"), summary0.toString());
 
-        List<String> keys = bucket.list(prefix + "/").stream().map(StoredObject::key).toList();
-        for (String name : new String[] {ResultFiles.PREDICTIONS, ResultFiles.METRICS, ResultFiles.EXECUTION_INFO,
-            ResultFiles.REDSHIFT_PLOT, ResultFiles.THROUGHPUT_PLOT, "rank-0/execution_info.json",
-            "rank-1/execution_info.json", LambdaJob.SUCCESS}) {
-            assertTrue(keys.contains(prefix + "/" + name), prefix + "/" + name + " in " + keys);
-        }
-        Path got = dir.resolve(job + "-results");
-        bucket.download(prefix + "/" + ResultFiles.PREDICTIONS, got.resolve(ResultFiles.PREDICTIONS));
-        bucket.download(prefix + "/" + ResultFiles.METRICS, got.resolve(ResultFiles.METRICS));
-        Map<Integer, float[]> fromBucket = predictions(Files.readAllLines(got.resolve(ResultFiles.PREDICTIONS)));
-        assertEquals(local.keySet(), fromBucket.keySet(), "every sample index once, as in the local launch");
-        for (Map.Entry<Integer, float[]> e : local.entrySet()) {
-            float[] a = e.getValue();
-            float[] b = fromBucket.get(e.getKey());
-            assertEquals(a[0], b[0], "z_true of sample " + e.getKey());
-            assertEquals(a[1], b[1], 1e-5, "z_pred of sample " + e.getKey() + " equals the local launch's");
-        }
-        JsonObject mine = JsonParser.parseString(Files.readString(got.resolve(ResultFiles.METRICS)))
-                .getAsJsonObject();
-        JsonObject theirs = JsonParser.parseString(localMetrics).getAsJsonObject();
-        assertEquals(theirs.keySet(), mine.keySet());
-        for (String k : theirs.keySet()) {
-            assertEquals(theirs.get(k).getAsDouble(), mine.get(k).getAsDouble(), 1e-6, "metric " + k);
-        }
+        local.assertBucketHasTheSame(bucket, prefix, 2, dir);
         JsonObject info = JsonParser.parseString(new String(download(prefix + "/rank-1/execution_info.json")))
                 .getAsJsonObject();
         assertEquals(1, info.get("rank").getAsInt());
@@ -185,30 +153,5 @@ class LambdaHandlerIT {
         Path f = Files.createTempFile(dir, "obj", ".bin");
         bucket.download(key, f);
         return Files.readAllBytes(f);
-    }
-
-    /** index -> [z_true, z_pred] from a predictions.csv. */
-    static Map<Integer, float[]> predictions(List<String> lines) {
-        assertEquals(ResultFiles.CSV_HEADER, lines.get(0));
-        Map<Integer, float[]> m = new java.util.TreeMap<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            float[] prev = m.put(Integer.parseInt(f[0]), new float[] {Float.parseFloat(f[1]), Float.parseFloat(f[2])});
-            assertEquals(null, prev, "index " + f[0] + " twice");
-        }
-        return m;
-    }
-
-    static List<String> command(List<String> jvmOpts, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m"));
-        cmd.addAll(jvmOpts);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    static DebianPython.Result java(List<String> jvmOpts, String... args) throws Exception {
-        return DebianPython.run(command(jvmOpts, args), 300);
     }
 }
