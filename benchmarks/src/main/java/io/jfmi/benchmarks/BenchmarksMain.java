@@ -5,6 +5,7 @@ import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
+import io.jfmi.benchmarks.sweep.SweepCommand;
 import io.jfmi.worker.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
-            ColdStartCommand.class,
+            ColdStartCommand.class, SweepCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

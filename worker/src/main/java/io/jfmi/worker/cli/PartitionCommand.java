@@ -48,7 +48,8 @@ public final class PartitionCommand implements Callable<Integer> {
         return 0;
     }
 
-    static long parseBytes(String s) {
+    /** Decimal data sizes as the study wrote them: 25MB = 25,000,000 bytes; B, KB, MB, GB. */
+    public static long parseBytes(String s) {
         String t = s.trim().toUpperCase(Locale.ROOT);
         long unit = 1;
         for (String[] u : new String[][] {{"GB", "1000000000"}, {"MB", "1000000"}, {"KB", "1000"}, {"B", "1"}}) {
@@ -61,7 +62,7 @@ public final class PartitionCommand implements Callable<Integer> {
         try {
             return Math.round(Double.parseDouble(t) * unit);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--size '" + s + "' is not a size such as 25MB");
+            throw new IllegalArgumentException("'" + s + "' is not a size such as 25MB");
         }
     }
 }
