@@ -123,7 +123,7 @@ public final class SweepCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("sweep.md"), table);
         AtomicFiles.writeString(out.resolve("sweep.csv"), SweepTable.csv(rows, prices, cpus, memoryMb));
         chart(rows, prices);
-        System.out.println("wrote " + out.resolve("sweep.md") + ", sweep.csv and sweep.png");
+        System.out.println("wrote " + out.resolve("sweep.md") + ", sweep.csv, sweep.png and sweep-duration.png");
         return 0;
     }
 
@@ -174,7 +174,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:ActiveProcessorCount=" + cpus, "-XX:TieredStopAtLevel=1", "-Xmx2g", "-cp",
-                System.getProperty("java.class.path"), WorkerMain.class.getName(), "invoke", "--event",
+                absoluteClasspath(), WorkerMain.class.getName(), "invoke", "--event",
                 event.toString(), "--timeout", "900", "--memory-size", Integer.toString(memoryMb), "--response",
                 response.toString()));
         Map<String, String> env = Map.of("JFMI_WORK_DIR", out.resolve("containers").resolve(name).toString(),
@@ -194,6 +194,22 @@ public final class SweepCommand implements Callable<Integer> {
         return new PartitionRun(duration, wallMillis - duration, memory, r.get("samples").getAsInt());
     }
 
+    private static double studySeconds(String label) {
+        for (Object[] row : STUDY) {
+            if (row[0].equals(label)) {
+                return (double) row[2];
+            }
+        }
+        return 0;
+    }
+
+    /** This JVM's classpath with absolute entries: the invocations run in the results folder. */
+    private static String absoluteClasspath() {
+        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     private void chart(List<SweepRow> rows, LambdaPrices prices) throws java.io.IOException {
         List<String> labels = new ArrayList<>();
         List<Double> jfmi = new ArrayList<>();
@@ -208,10 +224,16 @@ public final class SweepCommand implements Callable<Integer> {
         }
         CategoryChart c = new CategoryChartBuilder().width(800).height(480).title("Cost per GB of data by partition "
                 + "size").xAxisTitle("partition size").yAxisTitle("USD per GB").build();
-        c.addSeries("study (10,240 MB)", labels, study.stream().map(d -> d.isNaN() ? 0.0 : d).toList());
+        c.addSeries("study, as reported", labels, study.stream().map(d -> d.isNaN() ? 0.0 : d).toList());
+        c.addSeries("study's durations priced here", labels, rows.stream().map(r -> SweepTable.studyDurationsPerGb(
+                r.label(), prices)).map(d -> d.isNaN() ? 0.0 : d).toList());
         c.addSeries("jfmi at " + memoryMb + " MB", labels, jfmi);
         c.addSeries("jfmi at the cheapest memory", labels, jfmiCheapest);
-        BitmapEncoder.saveBitmap(c, out.resolve("sweep").toString(),
-                BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(c, out.resolve("sweep").toString(), BitmapEncoder.BitmapFormat.PNG);
+        CategoryChart d = new CategoryChartBuilder().width(800).height(480).title("Mean duration per request by "
+                + "partition size").xAxisTitle("partition size").yAxisTitle("seconds").build();
+        d.addSeries("study (10,240 MB)", labels, rows.stream().map(r -> studySeconds(r.label())).toList());
+        d.addSeries("jfmi (" + cpus + " cores)", labels, rows.stream().map(r -> r.meanMillis() / 1000).toList());
+        BitmapEncoder.saveBitmap(d, out.resolve("sweep-duration").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

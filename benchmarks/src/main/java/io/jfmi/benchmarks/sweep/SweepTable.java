@@ -18,6 +18,24 @@ final class SweepTable {
         return Double.NaN;
     }
 
+    /**
+     * The study's mean durations priced as jfmi's are (Lambda compute at 10,240 MB, requests, transitions), per GB:
+     * its reported $ per GB does not follow from its durations with the formula it states, so both are shown.
+     */
+    static double studyDurationsPerGb(String label, LambdaPrices prices) {
+        for (Object[] s : SweepCommand.STUDY) {
+            if (s[0].equals(label)) {
+                int requests = (int) s[1];
+                double gb = requests * io.jfmi.worker.cli.PartitionCommand.parseBytes(label) / 1e9;
+                double compute = prices.compute(Math.round(requests * (double) s[2] * 1000),
+                        LambdaPrices.MAX_MEMORY_MB);
+                return (compute + prices.requests(requests) + prices.transitions(
+                        LambdaPrices.transitionsPerExecution(requests))) / gb;
+            }
+        }
+        return Double.NaN;
+    }
+
     static String markdown(List<SweepRow> rows, LambdaPrices prices, int cores, int memoryMb, long datasetBytes,
             String model, int sample) {
         StringBuilder sb = new StringBuilder();
@@ -27,23 +45,26 @@ final class SweepTable {
                         + "all"));
         sb.append("| partition | requests | mean s | p95 s | init p50 s | max memory MB | billed s (all) | ")
                 .append("compute $ | requests $ | transitions $ | $ per GB at ").append(memoryMb).append(" MB | ")
-                .append("cheapest memory MB | $ per GB there | study: requests, mean s, max memory GB, $ per GB |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("cheapest memory MB | $ per GB there | study: requests, mean s, max memory GB, $ per GB | ")
+                .append("study's durations priced here, $ per GB |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (SweepRow r : rows) {
             double[] c = r.cost(prices, cores, memoryMb);
             int cheapest = LambdaPrices.cheapestMemoryMb(r.maxMemoryMb(), cores);
             double[] cc = r.cost(prices, cores, cheapest);
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %d | %.1f | %.6f | %.6f | %.6f "
-                    + "| **%.4f** | %d | **%.4f** | %s |%n", r.label(), r.partitions(), r.meanMillis() / 1000,
+                    + "| **%.4f** | %d | **%.4f** | %s | %s |%n", r.label(), r.partitions(), r.meanMillis() / 1000,
                     r.p95Millis() / 1000, r.initP50Millis() / 1000, r.maxMemoryMb(),
                     r.billedMillis(cores, memoryMb) / 1000.0, c[0], c[1], c[2], r.perGb(c[3]), cheapest,
-                    r.perGb(cc[3]), study(r.label())));
+                    r.perGb(cc[3]), study(r.label()), Double.isNaN(studyDurationsPerGb(r.label(), prices)) ? "-"
+                            : String.format(Locale.ROOT, "%.4f", studyDurationsPerGb(r.label(), prices))));
         }
         sb.append(String.format(Locale.ROOT, "%nPrices: $%.10f per GB-s, $%.2f per million requests, $%.3f per "
                 + "1,000 state transitions (Step Functions standard: Initialize, Map, one Task per partition, "
                 + "Summarize). Billed = Init + Duration per request, rounded up to 1 ms. Measured on %d core(s) = "
                 + "%d MB of Lambda memory; at more vCPUs the duration is taken as measured (no speed-up assumed), at "
-                + "fewer it stretches in proportion. The study's $ per GB is Lambda compute only.%n",
+                + "fewer it stretches in proportion. The study's $ per GB is as it reported it (Lambda compute only); "
+                + "the last column prices the study's own mean durations (without Init) the way jfmi's are priced.%n",
                 prices.gbSecond(), prices.perMillionRequests(), prices.perThousandTransitions(), cores,
                 cores * LambdaPrices.MB_PER_VCPU));
         return sb.toString();

@@ -41,6 +41,15 @@ class LambdaPricesTest {
     }
 
     @Test
+    void theStudysOwnDurationsPricedTheSameWay() {
+        // 517 requests of 6.55 s at 10,240 MB over 517 x 25 MB of data
+        double expected = (517 * 6.55 * 10 * 0.0000166667 + 517 * 0.2e-6 + 520 * 0.025e-3) / (517 * 0.025);
+        assertEquals(expected, SweepTable.studyDurationsPerGb("25MB", p), 1e-9);
+        assertEquals(0.0447, SweepTable.studyDurationsPerGb("25MB", p), 1e-4);
+        assertEquals(Double.NaN, SweepTable.studyDurationsPerGb("10MB", p));
+    }
+
+    @Test
     void negativePricesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LambdaPrices(-1, 0, 0));
     }

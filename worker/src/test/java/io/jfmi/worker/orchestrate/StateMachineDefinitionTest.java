@@ -91,10 +91,19 @@ class StateMachineDefinitionTest {
         int i = 0;
         for (List<String> keys : List.of(INFERENCE, PARTITION, EXECUTOR)) {
             for (int n : new int[] {1, 40, 64}) {
-                Path f = dir.resolve("sm-" + i++ + ".json");
-                Files.writeString(f, build(n, keys, StateMachineDefinition.MapMode.auto).toString());
-                AslValidator.assertValid(f);
+                for (boolean overrides : new boolean[] {false, true}) {
+                    // with and without --bucket, --result-path and a fixed --rendezvous
+                    JsonObject d = StateMachineDefinition.build(new StateMachineDefinition.Settings(n, ARN, keys,
+                            overrides ? "198.51.100.7:7700" : null, overrides ? "other-bucket" : null,
+                            overrides ? "results/run-1" : null, StateMachineDefinition.MapMode.auto));
+                    Path f = dir.resolve("sm-" + i++ + ".json");
+                    Files.writeString(f, d.toString());
+                    AslValidator.assertValid(f);
+                }
             }
         }
+        Path distributed = dir.resolve("sm-forced-distributed.json");
+        Files.writeString(distributed, build(2, INFERENCE, StateMachineDefinition.MapMode.distributed).toString());
+        AslValidator.assertValid(distributed);
     }
 }
