@@ -35,7 +35,7 @@ public final class ContainerState implements Resource {
 
     private final Map<String, String> env;
     private final Path workDir;
-    private final Map<String, RedshiftModel> models = new HashMap<>();
+    private final Map<String, LoadedModel> models = new HashMap<>();
     private final Map<Path, String> copiedVersions = new HashMap<>();
     private final Map<EngineChoice, Path> shippedModels = new java.util.EnumMap<>(EngineChoice.class);
     private S3Client s3;
@@ -121,15 +121,42 @@ public final class ContainerState implements Resource {
         return env;
     }
 
-    /** A model, loaded once per container per (path, engine, threads) and kept for later invocations. */
+    /**
+     * A model, loaded once per container per (path, engine, threads) and kept for later invocations while its files
+     * are unchanged; a newer copy of the files (a re-uploaded model) is loaded in place of the old one.
+     */
     public synchronized RedshiftModel model(Path path, EngineChoice engine, int threads) throws IOException {
         String key = path.toAbsolutePath().normalize() + "|" + engine + "|" + threads;
-        RedshiftModel m = models.get(key);
-        if (m == null) {
-            m = ModelLoader.open(path, engine, threads);
-            models.put(key, m);
+        String version = version(path);
+        LoadedModel loaded = models.get(key);
+        if (loaded != null && loaded.version().equals(version)) {
+            return loaded.model();
         }
+        RedshiftModel m = ModelLoader.open(path, engine, threads);
+        if (loaded != null) {
+            log.info("model files at {} changed: loaded them again", path);
+            loaded.model().close();
+        }
+        models.put(key, new LoadedModel(m, version));
         return m;
+    }
+
+    private record LoadedModel(RedshiftModel model, String version) {
+    }
+
+    /** Sizes and modification times of a model file, or of the files in a model folder. */
+    private static String version(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return Files.exists(path) ? Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis() : "";
+        }
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(path)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                sb.append(f.getFileName()).append(':').append(Files.size(f)).append('@')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append(';');
+            }
+        }
+        return sb.toString();
     }
 
     /** The model shipped in the artifact, unpacked once into the work dir, in the form {@code engine} runs. */

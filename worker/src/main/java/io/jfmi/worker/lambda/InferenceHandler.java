@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -82,12 +81,7 @@ public final class InferenceHandler implements RequestStreamHandler {
         log.info("request {}: {} payload, rank {} of {}, job '{}', bucket {}", requestId,
                 ev.shape().name().toLowerCase(java.util.Locale.ROOT), ev.rank(), ev.worldSize(), ev.jfmi().jobId(),
                 ev.bucket());
-        try {
-            return new LambdaJob(state, ev, deadline, progress, context != null ? context.getMemoryLimitInMB() : 0)
-                    .run();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return new LambdaJob(state, ev, deadline, progress, context != null ? context.getMemoryLimitInMB() : 0).run();
     }
 
     private long marginMillis() {

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,6 +129,28 @@ class HandlerContainerIT {
         Map<String, Object> two = h.handle(EventParserTest.json(event.formatted(BUCKET, 2, 2)),
                 new LocalContext(120_000, 2048));
         assertEquals(10 + 11, two.get("samples"), "file_limit 2: the first two data files in key order");
+    }
+
+    @Test
+    void aReuploadedModelIsLoadedAgainByAWarmContainer() throws Exception {
+        InferenceHandler h = handler("reupload");
+        String event = """
+                {"bucket": "%s", "world_size": 1, "rank": 0, "object_type": "folder", "S3_object_name": "tuned",
+                 "data_path": "/tmp/tuned/Inference/galaxies.npz"}""".formatted(BUCKET);
+        h.handle(EventParserTest.json(event), new LocalContext(120_000, 2048));
+        Map<String, Object> same = h.handle(EventParserTest.json(event), new LocalContext(120_000, 2048));
+        assertEquals(0, same.get("objects_copied"), "nothing changed, nothing copied");
+        Path retrained = ShippedModel.extractTo(dir.resolve("retrained"));
+        try (S3Storage b = S3Storage.open(s3.settings(), BUCKET)) {
+            // a changed model file (here its description, still valid): a new version in the bucket
+            Files.writeString(retrained.resolve("model.json"), Files.readString(retrained.resolve("model.json"))
+                    + "\n");
+            b.upload(retrained.resolve("model.json"), "tuned/Fine_Tune_Model/model.json");
+        }
+        Thread.sleep(5); // file times have millisecond resolution
+        Map<String, Object> after = h.handle(EventParserTest.json(event), new LocalContext(120_000, 2048));
+        assertEquals(1, after.get("objects_copied"), "the changed model file");
+        assertEquals(1, h.state().modelsLoaded(), "the old model was replaced, not kept beside the new one");
     }
 
     @Test
