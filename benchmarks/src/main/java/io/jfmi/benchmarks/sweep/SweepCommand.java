@@ -1,5 +1,6 @@
 package io.jfmi.benchmarks.sweep;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.jfmi.benchmarks.Exec;
@@ -10,6 +11,12 @@ import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.data.Manifest;
 import io.jfmi.worker.data.Partitioner;
 import io.jfmi.worker.job.AtomicFiles;
+import io.jfmi.worker.orchestrate.FunctionInvoker;
+import io.jfmi.worker.orchestrate.StateMachineDefinition;
+import io.jfmi.worker.orchestrate.StateMachineRunner;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +40,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Partition-size sweep with Lambda cost: generate a dataset, cut it into partitions of each "
-                + "size, run every partition (or --sample of them) as one handler invocation in a fresh JVM, one at a "
+                + "size, run every partition (or --sample of them) through the Step Functions definition of a "
+                + "one-rank job and the local runner (as `orchestrate`), the invocation in a fresh JVM, one at a "
                 + "time on --cpus cores, and report per size: requests, mean and p95 duration, billed duration, max "
                 + "memory, init, and cost (Lambda compute + requests + Step Functions transitions), per GB, beside "
                 + "the study's figures; and the memory setting that minimises cost.",
@@ -44,6 +52,7 @@ public final class SweepCommand implements Callable<Integer> {
     static final Object[][] STUDY = {{"25MB", 517, 6.55, 2.8, 0.16}, {"50MB", 259, 11.8, 4.0, 0.20},
         {"75MB", 173, 17.6, 5.9, 0.30}, {"100MB", 130, 25.0, 7.0, 0.38}};
     private static final Pattern MAX_MEMORY = Pattern.compile("Max Memory Used: (\\d+) MB");
+    private static final String FUNCTION = "arn:aws:lambda:local:000000000000:function:jfmi-sweep";
 
     @Option(names = "--dataset-size", description = "Dataset size, e.g. 1GB (default: ${DEFAULT-VALUE}).")
     String datasetSize = "200MB";
@@ -158,25 +167,43 @@ public final class SweepCommand implements Callable<Integer> {
         return runs;
     }
 
-    /** One partition as the study ran it: the partition payload, one function, one file. */
+    /**
+     * One partition as the study ran it (the partition payload, one function, one file), through the Step Functions
+     * definition `stepfunction` writes for a one-rank job and the runner `orchestrate` uses; the invocation is a
+     * cold JVM pinned to --cpus cores.
+     */
     private PartitionRun runOne(Path bucket, String size, String file) throws Exception {
         String name = size + "-" + file.replace(".npz", "");
-        Path event = out.resolve("events").resolve(name + ".json");
+        JsonObject payload = JsonParser.parseString(String.format(Locale.ROOT, "{\"bucket\": \"%s\", "
+                + "\"data_bucket\": \"%s\", \"data_prefix\": \"%s/%s\", \"file_limit\": 1, \"batch_size\": %d, "
+                + "\"result_path\": \"results/%s\"}", bucket, bucket, size, file, batchSize, name)).getAsJsonObject();
+        JsonObject definition = StateMachineDefinition.build(new StateMachineDefinition.Settings(1, FUNCTION,
+                List.copyOf(payload.keySet()), "127.0.0.1:1", null, null, StateMachineDefinition.MapMode.auto));
+        PartitionRun[] measured = new PartitionRun[1];
+        FunctionInvoker invoker = (function, event, label) -> {
+            measured[0] = invoke(name, event);
+            return JsonParser.parseString(Files.readString(out.resolve("responses").resolve(name + ".json")));
+        };
+        new StateMachineRunner(invoker, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+                .run(definition, payload, "sweep-" + name);
+        return measured[0];
+    }
+
+    /** The handler in a cold JVM with {@code event}: its duration, Init (wall less duration) and peak memory. */
+    private PartitionRun invoke(String name, JsonElement event) throws Exception {
+        Path eventFile = out.resolve("events").resolve(name + ".json");
         Path response = out.resolve("responses").resolve(name + ".json");
-        Files.createDirectories(event.getParent());
+        Files.createDirectories(eventFile.getParent());
         Files.createDirectories(response.getParent());
-        Files.writeString(event, String.format(Locale.ROOT, "{\"bucket\": \"%s\", \"data_bucket\": \"%s\", "
-                + "\"data_prefix\": \"%s/%s\", \"file_limit\": 1, \"batch_size\": %d, \"result_path\": "
-                + "\"results/%s\"}", bucket, bucket, size, file, batchSize, name));
+        Files.writeString(eventFile, event.toString());
         List<String> cmd = new ArrayList<>();
         if (Exec.works(List.of("taskset", "-c", "0", "true"))) {
             cmd.addAll(List.of("taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1)));
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:ActiveProcessorCount=" + cpus, "-XX:TieredStopAtLevel=1", "-Xmx2g", "-cp",
-                absoluteClasspath(), WorkerMain.class.getName(), "invoke", "--event",
-                event.toString(), "--timeout", "900", "--memory-size", Integer.toString(memoryMb), "--response",
-                response.toString()));
+                absoluteClasspath(), WorkerMain.class.getName(), "invoke", "--event", eventFile.toString(),
+                "--timeout", "900", "--memory-size", Integer.toString(memoryMb), "--response", response.toString()));
         Map<String, String> env = Map.of("JFMI_WORK_DIR", out.resolve("containers").resolve(name).toString(),
                 "JFMI_MODEL", model, "JFMI_THREADS", Integer.toString(cpus), "JFMI_DEADLINE_MARGIN_SECONDS", "5");
         long t0 = System.nanoTime();
