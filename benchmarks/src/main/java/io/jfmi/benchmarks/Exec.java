@@ -31,6 +31,14 @@ public final class Exec {
         }
     }
 
+    /** A command prefix pinning a process to cores 0..cpus-1 with taskset; empty where taskset is not there. */
+    public static List<String> pinnedToCores(int cpus) {
+        if (!works(List.of("taskset", "-c", "0", "true"))) {
+            return List.of();
+        }
+        return List.of("taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1));
+    }
+
     /** Runs several processes at once; returns all their lines; throws when any fails or the deadline passes. */
     public static List<String> runAll(List<List<String>> commands, List<Map<String, String>> envs, Path dir,
             Duration deadline) throws IOException, InterruptedException {

@@ -164,9 +164,7 @@ public final class ColdStartCommand implements Callable<Integer> {
 
     private JsonObject runOnce(ColdStartVariant v, Path event, String runName) throws Exception {
         List<String> cmd = new ArrayList<>();
-        if (cpus > 0 && Exec.works(List.of("taskset", "-c", "0", "true"))) {
-            cmd.addAll(List.of("taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1)));
-        }
+        cmd.addAll(Exec.pinnedToCores(cpus));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:ActiveProcessorCount=" + cpus);
         cmd.add("-Xmx1g");

@@ -197,9 +197,7 @@ public final class SweepCommand implements Callable<Integer> {
         Files.createDirectories(response.getParent());
         Files.writeString(eventFile, event.toString());
         List<String> cmd = new ArrayList<>();
-        if (Exec.works(List.of("taskset", "-c", "0", "true"))) {
-            cmd.addAll(List.of("taskset", "-c", cpus == 1 ? "0" : "0-" + (cpus - 1)));
-        }
+        cmd.addAll(Exec.pinnedToCores(cpus));
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:ActiveProcessorCount=" + cpus, "-XX:TieredStopAtLevel=1", "-Xmx2g", "-cp",
                 absoluteClasspath(), WorkerMain.class.getName(), "invoke", "--event", eventFile.toString(),

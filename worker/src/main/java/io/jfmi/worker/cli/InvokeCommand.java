@@ -6,8 +6,6 @@ import io.jfmi.worker.lambda.InferenceHandler;
 import io.jfmi.worker.lambda.LocalContext;
 import io.jfmi.worker.lambda.PayloadException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,12 +44,7 @@ public final class InvokeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--timeout must be 1..900 seconds (Lambda's range), got "
                     + timeoutSeconds);
         }
-        JsonObject ev;
-        try (InputStream in = event.toString().equals("-") ? System.in : Files.newInputStream(event)) {
-            ev = InferenceHandler.readEvent(in);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("--event " + event + ": no such file");
-        }
+        JsonObject ev = JsonFiles.readObject(event, "--event");
         InferenceHandler handler = InferenceHandler.forEnvironment(System.getenv(), System.err);
         String out;
         int code;

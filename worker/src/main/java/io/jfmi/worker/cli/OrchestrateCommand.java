@@ -5,15 +5,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.jfmi.core.util.SecretFile;
 import io.jfmi.worker.job.AtomicFiles;
-import io.jfmi.worker.lambda.InferenceHandler;
 import io.jfmi.worker.launch.LocalServer;
 import io.jfmi.worker.orchestrate.ChildJvmInvoker;
 import io.jfmi.worker.orchestrate.OrchestrationException;
 import io.jfmi.worker.orchestrate.StateMachineRunner;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -74,8 +70,8 @@ public final class OrchestrateCommand implements Callable<Integer> {
         if (timeoutSeconds < 1 || timeoutSeconds > 900) {
             throw new IllegalArgumentException("--timeout must be 1..900 seconds, got " + timeoutSeconds);
         }
-        JsonObject machine = readJson(definition, "--definition");
-        JsonObject input = readJson(payload, "--payload");
+        JsonObject machine = JsonFiles.readObject(definition, "--definition");
+        JsonObject input = JsonFiles.readObject(payload, "--payload");
         if (bucket != null || root != null) {
             overrideBucket(input, root != null ? root.toAbsolutePath().toString() : bucket);
         }
@@ -127,16 +123,6 @@ public final class OrchestrateCommand implements Callable<Integer> {
         }
         if (input.has("data_bucket") && input.get("data_bucket").getAsString().equals(old)) {
             input.addProperty("data_bucket", value);
-        }
-    }
-
-    private static JsonObject readJson(Path file, String option) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            return InferenceHandler.readEvent(in);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(option + " " + file + ": no such file");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " " + file + ": " + e.getMessage());
         }
     }
 }

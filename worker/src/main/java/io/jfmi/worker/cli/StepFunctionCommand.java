@@ -3,11 +3,7 @@ package io.jfmi.worker.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.jfmi.worker.job.AtomicFiles;
-import io.jfmi.worker.lambda.InferenceHandler;
 import io.jfmi.worker.orchestrate.StateMachineDefinition;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +60,7 @@ public final class StepFunctionCommand implements Callable<Integer> {
         }
         List<String> keys = INFERENCE_KEYS;
         if (payload != null) {
-            JsonObject p;
-            try (InputStream in = Files.newInputStream(payload)) {
-                p = InferenceHandler.readEvent(in);
-            } catch (NoSuchFileException e) {
-                throw new IllegalArgumentException("--payload " + payload + ": no such file");
-            }
-            keys = new ArrayList<>(p.keySet());
+            keys = new ArrayList<>(JsonFiles.readObject(payload, "--payload").keySet());
         }
         JsonObject definition = StateMachineDefinition.build(new StateMachineDefinition.Settings(worldSize, function,
                 keys, rendezvous, bucket, resultPath, map));
