@@ -3,7 +3,7 @@ package io.jfmi.core;
 import io.jfmi.core.channel.DirectLinks;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Link;
-import io.jfmi.core.channel.LinkKind;
+import io.jfmi.core.LinkKind;
 import io.jfmi.core.channel.Links;
 import io.jfmi.core.channel.Transport;
 import io.jfmi.core.channel.WaitStrategy;
@@ -19,17 +19,16 @@ import io.jfmi.core.collective.Reduce;
 import io.jfmi.core.collective.ReduceScatter;
 import io.jfmi.core.collective.Scan;
 import io.jfmi.core.collective.Scatter;
-import io.jfmi.core.rendezvous.ChannelPlanner;
-import io.jfmi.core.rendezvous.InProcessRendezvous;
+import io.jfmi.protocol.ChannelPlanner;
 import io.jfmi.core.rendezvous.LocalEndpoints;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.rendezvous.ServerRendezvous;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.core.util.Scratch;
-import io.jfmi.core.wire.OpCode;
-import io.jfmi.core.wire.proto.ChannelPlan;
-import io.jfmi.core.wire.proto.PeerTable;
-import io.jfmi.core.wire.proto.Register;
+import io.jfmi.protocol.OpCode;
+import io.jfmi.protocol.proto.ChannelPlan;
+import io.jfmi.protocol.proto.PeerTable;
+import io.jfmi.protocol.proto.Register;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -80,13 +79,13 @@ public final class Communicator implements AutoCloseable {
                 secret, options.connectTimeout().toMillis()));
     }
 
-    /** Joins the ranks of one JVM that share {@code hub} (direct links only). */
-    public static Communicator connect(CommunicatorOptions options, InProcessRendezvous.Hub hub) {
-        return connect(options, new InProcessRendezvous(hub, options.rank()));
+    /** Joins the ranks of one JVM that share {@code job} (direct links only). */
+    public static Communicator connect(CommunicatorOptions options, LocalJob job) {
+        return connect(options, job.rendezvousFor(options.rank()));
     }
 
     /** Joins through any {@link Rendezvous}. The communicator owns it from now on. */
-    public static Communicator connect(CommunicatorOptions options, Rendezvous rendezvous) {
+    static Communicator connect(CommunicatorOptions options, Rendezvous rendezvous) {
         try {
             long start = System.nanoTime();
             Transport transport = JobSetup.establish(options, rendezvous);

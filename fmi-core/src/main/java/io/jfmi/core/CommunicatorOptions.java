@@ -1,10 +1,10 @@
 package io.jfmi.core;
 
-import io.jfmi.core.collective.Tuning;
+import io.jfmi.protocol.Limits;
+import io.jfmi.core.Tuning;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Everything a rank needs to join a job, each with a default, validated by {@link Builder#build()}.
@@ -31,8 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class CommunicatorOptions {
     public static final int DEFAULT_PORT = 7700;
-    public static final int MAX_WORLD_SIZE = 4096;
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final int MAX_WORLD_SIZE = Limits.MAX_WORLD_SIZE;
 
     private final String jobId;
     private final int rank;
@@ -164,6 +163,9 @@ public final class CommunicatorOptions {
         private int maxSegmentBytes = 1 << 20;
         private Tuning tuning = Tuning.defaults();
 
+        private Builder() {
+        }
+
         public Builder jobId(String v) {
             this.jobId = v;
             return this;
@@ -267,9 +269,8 @@ public final class CommunicatorOptions {
 
         /** Validates every option and names the first bad one. */
         public CommunicatorOptions build() {
-            if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
-                throw new IllegalArgumentException("jobId '" + jobId
-                        + "' must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+            if (!Limits.isValidJobId(jobId)) {
+                throw new IllegalArgumentException("jobId '" + jobId + "' must be " + Limits.JOB_ID_RULE);
             }
             if (worldSize < 1 || worldSize > MAX_WORLD_SIZE) {
                 throw new IllegalArgumentException("worldSize must be 1.." + MAX_WORLD_SIZE + ", got " + worldSize);

@@ -3,7 +3,7 @@ package io.jfmi.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jfmi.core.collective.Tuning;
+import io.jfmi.core.Tuning;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;

@@ -6,7 +6,7 @@ import static io.jfmi.core.CollectivesTest.multiply;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jfmi.core.collective.Tuning;
+import io.jfmi.core.Tuning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.jfmi.core;
 
-import io.jfmi.core.rendezvous.InProcessRendezvous;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ final class ThreadedJob {
     /** Like {@link #run} but returns each rank's value or error, for failure tests. */
     static <T> List<Outcome<T>> runCollectingFailures(int n, Consumer<CommunicatorOptions.Builder> tweak,
             RankBody<T> body) throws Exception {
-        InProcessRendezvous.Hub hub = new InProcessRendezvous.Hub(n);
+        LocalJob hub = new LocalJob(n);
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<Outcome<T>>> futures = new ArrayList<>();

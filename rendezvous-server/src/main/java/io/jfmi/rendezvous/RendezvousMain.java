@@ -1,6 +1,6 @@
 package io.jfmi.rendezvous;
 
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.protocol.SecretFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.jfmi.rendezvous;
 
-import io.jfmi.core.wire.ControlCodec;
-import io.jfmi.core.wire.proto.ControlMessage;
+import io.jfmi.protocol.ControlCodec;
+import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.rendezvous.control.ControlHandler;
 import io.jfmi.rendezvous.http.HttpHandler;
 import io.jfmi.rendezvous.job.JobRegistry;

@@ -1,6 +1,6 @@
 package io.jfmi.rendezvous;
 
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.protocol.SecretFile;
 import java.time.Duration;
 
 /**

@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.RendezvousException;
-import io.jfmi.core.wire.ControlCodec;
-import io.jfmi.core.wire.FrameHeader;
-import io.jfmi.core.wire.JobAuth;
-import io.jfmi.core.wire.OpCode;
-import io.jfmi.core.wire.proto.ClientHello;
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.ErrorCode;
-import io.jfmi.core.wire.proto.Purpose;
-import io.jfmi.core.wire.proto.Register;
-import io.jfmi.core.wire.proto.RelayAttach;
+import io.jfmi.protocol.ControlCodec;
+import io.jfmi.protocol.FrameHeader;
+import io.jfmi.protocol.JobAuth;
+import io.jfmi.protocol.OpCode;
+import io.jfmi.protocol.proto.ClientHello;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.protocol.proto.Purpose;
+import io.jfmi.protocol.proto.Register;
+import io.jfmi.protocol.proto.RelayAttach;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +154,7 @@ class BadInputTest {
             register(control, "spoof-job", 0, 2);
             // rank 1 dials us directly; we report no dials, so the plan says: relay between 0 and 1
             ControlCodec.write(control.getOutputStream(), ControlMessage.newBuilder()
-                    .setConnectReport(io.jfmi.core.wire.proto.ConnectReport.getDefaultInstance()).build());
+                    .setConnectReport(io.jfmi.protocol.proto.ConnectReport.getDefaultInstance()).build());
             ControlMessage plan = ControlCodec.read(control.getInputStream(), "server");
             assertEquals(List.of(1), plan.getChannelPlan().getRelayPeersList());
             attachRelay(relay, "spoof-job", 0, 2);

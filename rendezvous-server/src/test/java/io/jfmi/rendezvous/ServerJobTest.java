@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.ReduceOp;
-import io.jfmi.core.channel.LinkKind;
+import io.jfmi.core.LinkKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

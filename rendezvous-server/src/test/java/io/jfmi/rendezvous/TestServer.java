@@ -2,7 +2,7 @@ package io.jfmi.rendezvous;
 
 import io.jfmi.core.Communicator;
 import io.jfmi.core.CommunicatorOptions;
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.protocol.SecretFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

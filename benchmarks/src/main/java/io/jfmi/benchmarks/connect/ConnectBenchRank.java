@@ -3,7 +3,7 @@ package io.jfmi.benchmarks.connect;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.FmiException;
-import io.jfmi.core.channel.LinkKind;
+import io.jfmi.core.LinkKind;
 import io.jfmi.worker.cli.JobOptions;
 import java.util.Locale;
 import java.util.concurrent.Callable;

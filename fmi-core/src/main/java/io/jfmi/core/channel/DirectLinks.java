@@ -1,11 +1,12 @@
 package io.jfmi.core.channel;
 
+import io.jfmi.core.LinkKind;
 import io.jfmi.core.util.Deadline;
-import io.jfmi.core.wire.JobAuth;
-import io.jfmi.core.wire.proto.Endpoint;
-import io.jfmi.core.wire.proto.EndpointKind;
-import io.jfmi.core.wire.proto.PeerInfo;
-import io.jfmi.core.wire.proto.PeerTable;
+import io.jfmi.protocol.JobAuth;
+import io.jfmi.protocol.proto.Endpoint;
+import io.jfmi.protocol.proto.EndpointKind;
+import io.jfmi.protocol.proto.PeerInfo;
+import io.jfmi.protocol.proto.PeerTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

@@ -3,8 +3,8 @@ package io.jfmi.core.channel;
 import io.jfmi.core.CollectiveMismatchException;
 import io.jfmi.core.FmiException;
 import io.jfmi.core.PeerFailureException;
-import io.jfmi.core.wire.FrameHeader;
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.FrameHeader;
+import io.jfmi.protocol.OpCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

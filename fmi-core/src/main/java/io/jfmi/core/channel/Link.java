@@ -1,6 +1,7 @@
 package io.jfmi.core.channel;
 
-import io.jfmi.core.wire.FrameHeader;
+import io.jfmi.core.LinkKind;
+import io.jfmi.protocol.FrameHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

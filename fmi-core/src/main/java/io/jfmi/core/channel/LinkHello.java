@@ -1,6 +1,6 @@
 package io.jfmi.core.channel;
 
-import io.jfmi.core.wire.JobAuth;
+import io.jfmi.protocol.JobAuth;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

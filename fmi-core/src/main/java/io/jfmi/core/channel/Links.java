@@ -1,5 +1,6 @@
 package io.jfmi.core.channel;
 
+import io.jfmi.core.LinkKind;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.util.Deadline;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.jfmi.core.channel;
 
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
 
 /** One expected incoming message, owned by an {@link Exchange} and reused across calls. */

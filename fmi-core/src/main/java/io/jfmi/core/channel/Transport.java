@@ -2,6 +2,7 @@ package io.jfmi.core.channel;
 
 import io.jfmi.core.FmiException;
 import io.jfmi.core.FmiTimeoutException;
+import io.jfmi.core.LinkKind;
 import io.jfmi.core.PeerFailureException;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;

@@ -1,7 +1,7 @@
 package io.jfmi.core.collective;
 
 import io.jfmi.core.channel.Exchange;
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.OpCode;
 
 /**
  * Dissemination barrier: in round k every rank signals rank + 2^k and waits for rank - 2^k (mod N), so after

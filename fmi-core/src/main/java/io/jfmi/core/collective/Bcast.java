@@ -1,7 +1,8 @@
 package io.jfmi.core.collective;
 
+import io.jfmi.core.Tuning;
 import io.jfmi.core.channel.Exchange;
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,10 +1,11 @@
 package io.jfmi.core.collective;
 
+import io.jfmi.core.Tuning;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.core.channel.Transport;
 import io.jfmi.core.util.Scratch;
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
 
 /**

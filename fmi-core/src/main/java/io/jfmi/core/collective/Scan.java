@@ -4,7 +4,7 @@ import io.jfmi.core.DataType;
 import io.jfmi.core.ReduceOp;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.util.Scratch;
-import io.jfmi.core.wire.OpCode;
+import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,14 +1,15 @@
 package io.jfmi.core.rendezvous;
 
+import com.google.protobuf.ByteString;
 import io.jfmi.core.FmiException;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Deadline;
-import io.jfmi.core.wire.proto.ChannelPlan;
-import io.jfmi.core.wire.proto.PeerInfo;
-import io.jfmi.core.wire.proto.PeerTable;
-import io.jfmi.core.wire.proto.Register;
-import com.google.protobuf.ByteString;
+import io.jfmi.protocol.ChannelPlanner;
+import io.jfmi.protocol.proto.ChannelPlan;
+import io.jfmi.protocol.proto.PeerInfo;
+import io.jfmi.protocol.proto.PeerTable;
+import io.jfmi.protocol.proto.Register;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.jfmi.core.rendezvous;
 
-import io.jfmi.core.wire.proto.Endpoint;
-import io.jfmi.core.wire.proto.EndpointKind;
+import io.jfmi.protocol.proto.Endpoint;
+import io.jfmi.protocol.proto.EndpointKind;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -2,9 +2,9 @@ package io.jfmi.core.rendezvous;
 
 import io.jfmi.core.FmiException;
 import io.jfmi.core.util.Deadline;
-import io.jfmi.core.wire.proto.ChannelPlan;
-import io.jfmi.core.wire.proto.PeerTable;
-import io.jfmi.core.wire.proto.Register;
+import io.jfmi.protocol.proto.ChannelPlan;
+import io.jfmi.protocol.proto.PeerTable;
+import io.jfmi.protocol.proto.Register;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.function.Consumer;

@@ -1,19 +1,19 @@
 package io.jfmi.rendezvous.control;
 
-import io.jfmi.core.CommunicatorOptions;
-import io.jfmi.core.wire.ControlCodec;
-import io.jfmi.core.wire.JobAuth;
-import io.jfmi.core.wire.proto.Challenge;
-import io.jfmi.core.wire.proto.ClientHello;
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.Endpoint;
-import io.jfmi.core.wire.proto.EndpointKind;
-import io.jfmi.core.wire.proto.Error;
-import io.jfmi.core.wire.proto.ErrorCode;
-import io.jfmi.core.wire.proto.PeerInfo;
-import io.jfmi.core.wire.proto.Purpose;
-import io.jfmi.core.wire.proto.Register;
-import io.jfmi.core.wire.proto.RelayReady;
+import io.jfmi.protocol.ControlCodec;
+import io.jfmi.protocol.JobAuth;
+import io.jfmi.protocol.Limits;
+import io.jfmi.protocol.proto.Challenge;
+import io.jfmi.protocol.proto.ClientHello;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.Endpoint;
+import io.jfmi.protocol.proto.EndpointKind;
+import io.jfmi.protocol.proto.Error;
+import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.protocol.proto.PeerInfo;
+import io.jfmi.protocol.proto.Purpose;
+import io.jfmi.protocol.proto.Register;
+import io.jfmi.protocol.proto.RelayReady;
 import io.jfmi.rendezvous.ServerConfig;
 import io.jfmi.rendezvous.job.Job;
 import io.jfmi.rendezvous.job.JobRegistry;
@@ -32,7 +32,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ControlHandler extends SimpleChannelInboundHandler<ControlMessage> {
     private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private enum State { AWAIT_HELLO, AWAIT_PROOF, REGISTERED }
 
@@ -97,13 +95,14 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
             throw new RegistrationException(ErrorCode.PROTOCOL_VERSION, "protocol version " + h.getProtocolVersion()
                     + " not supported; this server speaks " + ControlCodec.PROTOCOL_VERSION);
         }
-        if (!JOB_ID.matcher(h.getJobId()).matches()) {
-            throw new RegistrationException(ErrorCode.BAD_REQUEST, "job id '" + h.getJobId()
-                    + "' must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+        if (!Limits.isValidJobId(h.getJobId())) {
+            throw new RegistrationException(ErrorCode.BAD_REQUEST, "job id '" + h.getJobId() + "' must be "
+                    + Limits.JOB_ID_RULE);
         }
-        if (h.getWorldSize() < 1 || h.getWorldSize() > Math.min(config.maxWorldSize(), CommunicatorOptions.MAX_WORLD_SIZE)) {
+        int worldLimit = Math.min(config.maxWorldSize(), Limits.MAX_WORLD_SIZE);
+        if (h.getWorldSize() < 1 || h.getWorldSize() > worldLimit) {
             throw new RegistrationException(ErrorCode.LIMIT_EXCEEDED, "world size " + h.getWorldSize() + " outside 1.."
-                    + config.maxWorldSize());
+                    + worldLimit);
         }
         if (h.getRank() < 0 || h.getRank() >= h.getWorldSize()) {
             throw new RegistrationException(ErrorCode.RANK_OUT_OF_RANGE, "rank " + h.getRank() + " outside 0.."

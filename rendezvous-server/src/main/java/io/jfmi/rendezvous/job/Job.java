@@ -1,14 +1,14 @@
 package io.jfmi.rendezvous.job;
 
 import com.google.protobuf.ByteString;
-import io.jfmi.core.rendezvous.ChannelPlanner;
-import io.jfmi.core.wire.proto.Abort;
-import io.jfmi.core.wire.proto.ChannelPlan;
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.ErrorCode;
-import io.jfmi.core.wire.proto.PeerFailed;
-import io.jfmi.core.wire.proto.PeerInfo;
-import io.jfmi.core.wire.proto.PeerTable;
+import io.jfmi.protocol.ChannelPlanner;
+import io.jfmi.protocol.proto.Abort;
+import io.jfmi.protocol.proto.ChannelPlan;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.protocol.proto.PeerFailed;
+import io.jfmi.protocol.proto.PeerInfo;
+import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,9 +1,9 @@
 package io.jfmi.rendezvous.job;
 
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.Error;
-import io.jfmi.core.wire.proto.ErrorCode;
-import io.jfmi.core.wire.proto.PeerInfo;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.Error;
+import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.netty.channel.Channel;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.jfmi.rendezvous.job;
 
-import io.jfmi.core.wire.proto.PeerInfo;
+import io.jfmi.protocol.proto.PeerInfo;
 import io.netty.channel.Channel;
 
 /** One registered rank of a job: its control connection, what it told us, and its relay connection if any. */

@@ -1,6 +1,6 @@
 package io.jfmi.rendezvous.job;
 
-import io.jfmi.core.wire.proto.ErrorCode;
+import io.jfmi.protocol.proto.ErrorCode;
 
 /** A rank's request was refused; the code and message go back to the rank verbatim. */
 public final class RegistrationException extends Exception {

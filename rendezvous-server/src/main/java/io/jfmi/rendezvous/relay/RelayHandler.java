@@ -1,9 +1,9 @@
 package io.jfmi.rendezvous.relay;
 
-import io.jfmi.core.wire.FrameHeader;
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.Error;
-import io.jfmi.core.wire.proto.ErrorCode;
+import io.jfmi.protocol.FrameHeader;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.Error;
+import io.jfmi.protocol.proto.ErrorCode;
 import io.jfmi.rendezvous.job.Job;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;

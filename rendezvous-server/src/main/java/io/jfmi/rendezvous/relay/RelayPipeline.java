@@ -1,6 +1,6 @@
 package io.jfmi.rendezvous.relay;
 
-import io.jfmi.core.wire.FrameHeader;
+import io.jfmi.protocol.FrameHeader;
 import io.jfmi.rendezvous.job.Job;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.netty.channel.ChannelPipeline;

@@ -1,8 +1,8 @@
 package io.jfmi.worker.cli;
 
 import io.jfmi.core.CommunicatorOptions;
-import io.jfmi.core.collective.Tuning;
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.core.Tuning;
+import io.jfmi.protocol.SecretFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

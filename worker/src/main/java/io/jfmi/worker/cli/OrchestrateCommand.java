@@ -3,7 +3,7 @@ package io.jfmi.worker.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.protocol.SecretFile;
 import io.jfmi.worker.job.AtomicFiles;
 import io.jfmi.worker.launch.LocalServer;
 import io.jfmi.worker.orchestrate.ChildJvmInvoker;

@@ -3,7 +3,7 @@ package io.jfmi.worker.demo;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.ReduceOp;
-import io.jfmi.core.channel.LinkKind;
+import io.jfmi.core.LinkKind;
 import java.io.PrintStream;
 import java.util.SplittableRandom;
 

@@ -2,7 +2,7 @@ package io.jfmi.worker.lambda;
 
 import io.jfmi.core.Communicator;
 import io.jfmi.core.CommunicatorOptions;
-import io.jfmi.core.rendezvous.InProcessRendezvous;
+import io.jfmi.core.LocalJob;
 import io.jfmi.worker.inference.StageTimes;
 import io.jfmi.worker.job.JobCombiner;
 import io.jfmi.worker.job.RankRun;
@@ -86,7 +86,7 @@ public final class ColdStartProbe {
      * {@value #WARM_CALLS} (rank 0's view).
      */
     private static double[] combineColdAndWarm(int samples) throws InterruptedException {
-        InProcessRendezvous.Hub hub = new InProcessRendezvous.Hub(2);
+        LocalJob hub = new LocalJob(2);
         double[] result = new double[2];
         Thread[] ranks = new Thread[2];
         for (int r = 0; r < 2; r++) {

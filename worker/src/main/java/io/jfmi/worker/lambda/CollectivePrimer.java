@@ -2,7 +2,7 @@ package io.jfmi.worker.lambda;
 
 import io.jfmi.core.Communicator;
 import io.jfmi.core.CommunicatorOptions;
-import io.jfmi.core.rendezvous.InProcessRendezvous;
+import io.jfmi.core.LocalJob;
 import io.jfmi.worker.job.JobCombiner;
 import io.jfmi.worker.job.RankRun;
 import io.jfmi.worker.job.RankStats;
@@ -23,7 +23,7 @@ final class CollectivePrimer {
     }
 
     static void prime() {
-        InProcessRendezvous.Hub hub = new InProcessRendezvous.Hub(RANKS);
+        LocalJob hub = new LocalJob(RANKS);
         Thread[] threads = new Thread[RANKS];
         Throwable[] failures = new Throwable[RANKS];
         for (int r = 0; r < RANKS; r++) {

@@ -3,8 +3,8 @@ package io.jfmi.worker.lambda;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.CommunicatorOptions;
 import io.jfmi.core.DataBuffer;
+import io.jfmi.core.LocalJob;
 import io.jfmi.core.ReduceOp;
-import io.jfmi.core.rendezvous.InProcessRendezvous;
 import io.jfmi.worker.data.GalaxyDataset;
 import io.jfmi.worker.data.ShareReader;
 import io.jfmi.worker.inference.EngineChoice;
@@ -99,7 +99,7 @@ final class LambdaJob {
         CommunicatorOptions.Builder b = CommunicatorOptions.builder().jobId(j.jobId()).rank(ev.rank())
                 .worldSize(ev.worldSize()).operationTimeout(op).joinTimeout(join);
         if (ev.worldSize() == 1) {
-            return Communicator.connect(b.build(), new InProcessRendezvous.Hub(1));
+            return Communicator.connect(b.build(), new LocalJob(1));
         }
         b.rendezvous(j.rendezvous()).secret(j.secret().getBytes(StandardCharsets.UTF_8));
         log.info("rank {} of {}: joining job '{}' at {} (operation deadline {} ms, join deadline {} ms)", ev.rank(),

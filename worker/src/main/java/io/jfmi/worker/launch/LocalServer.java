@@ -1,6 +1,6 @@
 package io.jfmi.worker.launch;
 
-import io.jfmi.core.util.SecretFile;
+import io.jfmi.protocol.SecretFile;
 import io.jfmi.rendezvous.RendezvousServer;
 import io.jfmi.rendezvous.ServerConfig;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.jfmi.core.collective;
+package io.jfmi.core;
 
 /**
  * Algorithm choices and the thresholds that drive them. {@code AUTO} picks by message size, rank count and

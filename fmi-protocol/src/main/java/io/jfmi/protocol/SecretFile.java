@@ -1,4 +1,4 @@
-package io.jfmi.core.util;
+package io.jfmi.protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
-package io.jfmi.core.rendezvous;
+package io.jfmi.protocol;
 
-import io.jfmi.core.wire.proto.PeerInfo;
-import io.jfmi.core.wire.proto.PeerTable;
+import io.jfmi.protocol.proto.PeerInfo;
+import io.jfmi.protocol.proto.PeerTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

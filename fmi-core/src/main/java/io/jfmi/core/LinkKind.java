@@ -1,4 +1,4 @@
-package io.jfmi.core.channel;
+package io.jfmi.core;
 
 /** How a pair of ranks reaches each other, in the order jfmi prefers them. */
 public enum LinkKind {

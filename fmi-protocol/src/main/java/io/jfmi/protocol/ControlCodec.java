@@ -1,7 +1,7 @@
-package io.jfmi.core.wire;
+package io.jfmi.protocol;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.jfmi.core.wire.proto.ControlMessage;
+import io.jfmi.protocol.proto.ControlMessage;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.jfmi.core.wire;
+package io.jfmi.protocol;
 
 /** What a data frame belongs to. Travels in every frame header so mismatched collectives are caught by name. */
 public enum OpCode {

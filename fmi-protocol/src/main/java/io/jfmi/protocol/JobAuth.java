@@ -1,4 +1,4 @@
-package io.jfmi.core.wire;
+package io.jfmi.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,13 +1,13 @@
-package io.jfmi.core.wire;
+package io.jfmi.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jfmi.core.wire.proto.ClientHello;
-import io.jfmi.core.wire.proto.ControlMessage;
-import io.jfmi.core.wire.proto.Purpose;
+import io.jfmi.protocol.proto.ClientHello;
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.Purpose;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
