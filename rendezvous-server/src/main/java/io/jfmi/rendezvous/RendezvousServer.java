@@ -2,7 +2,7 @@ package io.jfmi.rendezvous;
 
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.proto.ControlMessage;
-import io.jfmi.rendezvous.control.ControlHandler;
+import io.jfmi.rendezvous.control.AuthHandler;
 import io.jfmi.rendezvous.http.HttpHandler;
 import io.jfmi.rendezvous.job.JobRegistry;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
@@ -65,7 +65,7 @@ public final class RendezvousServer implements AutoCloseable {
                                     .addLast("protobufDecoder", new ProtobufDecoder(ControlMessage.getDefaultInstance()))
                                     .addLast("frameEncoder", new LengthFieldPrepender(4))
                                     .addLast("protobufEncoder", new ProtobufEncoder())
-                                    .addLast("control", new ControlHandler(config, registry, metrics));
+                                    .addLast("auth", new AuthHandler(config, registry, metrics));
                         }
                     }).bind(config.host(), config.port()).sync().channel();
             Channel http = null;

@@ -1,12 +1,15 @@
 package io.jfmi.rendezvous;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.jfmi.core.Communicator;
+import io.jfmi.core.FmiException;
+import io.jfmi.core.FmiTimeoutException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.FrameHeader;
@@ -27,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,13 +171,17 @@ class BadInputTest {
             assertEquals(ErrorCode.MALFORMED_FRAME, err.getError().getCode());
             assertTrue(err.getError().getMessage().contains("claims sender rank 1"), err.getError().getMessage());
         }
-        // our fake rank 0 vanished without a goodbye: the real rank 1 hears of it or fails to set up
+        // our fake rank 0 vanished without a goodbye: the real rank 1 must hear that rank 0 is gone, whether it
+        // was still setting up or already connected, and not wait for its own deadline
         Throwable t = assertThrows(Exception.class, () -> {
             try (Communicator c = rank1.get(30, TimeUnit.SECONDS)) {
                 c.barrier();
             }
         });
-        assertTrue(t.getMessage() != null, String.valueOf(t));
+        Throwable failure = t instanceof ExecutionException ? t.getCause() : t;
+        assertInstanceOf(FmiException.class, failure, String.valueOf(t));
+        assertTrue(failure.getMessage().contains("rank 0"), failure.getMessage());
+        assertFalse(failure instanceof FmiTimeoutException, "a lost rank must not surface as a timeout: " + failure);
     }
 
     private static void register(Socket s, String job, int rank, int n) throws IOException {

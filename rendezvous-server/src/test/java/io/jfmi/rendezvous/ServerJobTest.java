@@ -109,29 +109,26 @@ class ServerJobTest {
 
     @Test
     void threeRanksWhereOnlyOneRankAsksForRelay() throws Exception {
-        List<long[]> results = server.runOk("mixed-3", 3, b -> { }, comm -> {
-            return new long[] {comm.rank()};
-        });
-        assertEquals(3, results.size());
-        List<long[]> mixed = server.runOk("mixed-3b", 3, b -> {
+        List<long[]> mixed = server.runOk("mixed-3", 3, b -> {
             if (b.build().rank() == 1) {
                 b.forceRelay(true);
             }
         }, comm -> {
-            long[] out = new long[3];
-            comm.allgather(DataBuffer.of(new long[] {comm.rank() + 100L}), DataBuffer.of(out));
-            LinkKind to0 = comm.rank() == 0 ? null : comm.linkKind(0);
-            if (comm.rank() == 2 && to0 == LinkKind.RELAY) {
-                throw new AssertionError("2 -> 0 should stay direct");
-            }
-            if (comm.rank() == 0 && comm.linkKind(1) != LinkKind.RELAY) {
-                throw new AssertionError("0 -> 1 must be relayed: rank 1 is relay-only");
+            long[] out = new long[3 + 3];
+            long[] gathered = new long[3];
+            comm.allgather(DataBuffer.of(new long[] {comm.rank() + 100L}), DataBuffer.of(gathered));
+            System.arraycopy(gathered, 0, out, 0, 3);
+            for (int p = 0; p < 3; p++) {
+                out[3 + p] = p == comm.rank() ? -1 : comm.linkKind(p).ordinal();
             }
             return out;
         });
-        for (long[] r : mixed) {
-            assertArrayEquals(new long[] {100, 101, 102}, r);
-        }
+        long relay = LinkKind.RELAY.ordinal();
+        long local = LinkKind.LOCAL.ordinal();
+        // rank 1 is relay-only: both its pairs are relayed, seen from both sides; the pair 0-2 stays direct
+        assertArrayEquals(new long[] {100, 101, 102, -1, relay, local}, mixed.get(0));
+        assertArrayEquals(new long[] {100, 101, 102, relay, -1, relay}, mixed.get(1));
+        assertArrayEquals(new long[] {100, 101, 102, local, relay, -1}, mixed.get(2));
     }
 
     @Test

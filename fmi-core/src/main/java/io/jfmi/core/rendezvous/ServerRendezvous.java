@@ -165,15 +165,9 @@ public final class ServerRendezvous implements Rendezvous {
             control.setSoTimeout(0);
             while (true) {
                 ControlMessage m = ControlCodec.read(in, describe());
-                if (m.hasPeerFailed()) {
-                    int failed = m.getPeerFailed().getRank();
-                    onFailure.accept(new PeerFailureException("rank " + failed + " of job '" + jobId
-                            + "' failed (" + m.getPeerFailed().getReason() + "), reported by " + describe()
-                            + " to rank " + rank, failed));
-                } else if (m.hasAbort()) {
-                    Abort a = m.getAbort();
-                    onFailure.accept(new PeerFailureException("job '" + jobId + "' aborted by rank " + a.getRank()
-                            + ": " + a.getReason(), a.getRank()));
+                PeerFailureException peerFailure = peerFailure(m);
+                if (peerFailure != null) {
+                    onFailure.accept(peerFailure);
                 } else if (m.hasError()) {
                     onFailure.accept(new FmiException(describe() + " reported an error to rank " + rank
                             + " of job '" + jobId + "': " + m.getError().getCode() + ": "
@@ -278,6 +272,10 @@ public final class ServerRendezvous implements Rendezvous {
         control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis()));
         try {
             ControlMessage m = ControlCodec.read(in, describe());
+            PeerFailureException peerFailure = peerFailure(m);
+            if (peerFailure != null) {
+                throw peerFailure; // a rank died or gave up while this one was still setting up
+            }
             if (m.hasError()) {
                 throw new RendezvousException(describe() + " refused rank " + rank + " of job '" + jobId + "': "
                         + m.getError().getCode() + ": " + m.getError().getMessage());
@@ -288,6 +286,21 @@ public final class ServerRendezvous implements Rendezvous {
         } catch (EOFException e) {
             throw new IOException("the server closed the connection while rank " + rank + " waited for " + what, e);
         }
+    }
+
+    /** The failure a peer-failed or abort notice reports, or null for any other message. */
+    private PeerFailureException peerFailure(ControlMessage m) {
+        if (m.hasPeerFailed()) {
+            int failed = m.getPeerFailed().getRank();
+            return new PeerFailureException("rank " + failed + " of job '" + jobId + "' failed ("
+                    + m.getPeerFailed().getReason() + "), reported by " + describe() + " to rank " + rank, failed);
+        }
+        if (m.hasAbort()) {
+            Abort a = m.getAbort();
+            return new PeerFailureException("job '" + jobId + "' aborted by rank " + a.getRank() + ": "
+                    + a.getReason(), a.getRank());
+        }
+        return null;
     }
 
     private RendezvousException unexpected(ControlMessage m, String expected) {

@@ -1,7 +1,6 @@
 package io.jfmi.rendezvous.job;
 
 import com.google.protobuf.ByteString;
-import io.jfmi.protocol.ChannelPlanner;
 import io.jfmi.protocol.proto.Abort;
 import io.jfmi.protocol.proto.ChannelPlan;
 import io.jfmi.protocol.proto.ControlMessage;
@@ -10,24 +9,29 @@ import io.jfmi.protocol.proto.PeerFailed;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
+import io.jfmi.rendezvous.plan.ChannelPlanning;
+import io.jfmi.rendezvous.plan.PlanException;
+import io.jfmi.rendezvous.plan.PlanRound;
+import io.jfmi.rendezvous.plan.RankFacts;
+import io.jfmi.rendezvous.plan.RankPlan;
+import io.jfmi.rendezvous.relay.RelayRoutes;
+import io.jfmi.rendezvous.relay.RelayedJob;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job instance: its ranks as they register, the peer table once all are in, the channel plan once every
- * rank reported its dials, and the relay routes. All state changes happen under the job's lock; Netty writes are
- * thread-safe so messages go out from whichever event loop made the change.
+ * One job instance: its membership (ranks as they register, the peer table once all are in, leaves, failures told
+ * to the others), wired to its {@link ChannelPlanning} and its {@link RelayRoutes}. All state changes happen under
+ * the job's lock; Netty writes are thread-safe so messages go out from whichever event loop made the change.
  */
-public final class Job {
+public final class Job implements RelayedJob {
     private static final Logger log = LoggerFactory.getLogger(Job.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -37,13 +41,8 @@ public final class Job {
     private final ServerMetrics metrics;
     private final byte[] sessionKey = new byte[32];
     private final Member[] members;
-    private final Map<Integer, Set<Integer>> dialed = new HashMap<>();
-    private final Map<Integer, Set<Integer>> firstRelay = new HashMap<>();
-    private final Map<Integer, Set<Integer>> punchPartners = new HashMap<>();
-    private final Map<Integer, Set<Integer>> punchedReports = new HashMap<>();
-    /** Frames for ranks whose relay is not attached yet, with the senders paused until it is. */
-    private final Map<Integer, ArrayDeque<ByteBuf>> heldFrames = new HashMap<>();
-    private final Map<Integer, List<Channel>> pausedForAttach = new HashMap<>();
+    private final RelayRoutes routes;
+    private ChannelPlanning planning;
     private int registered;
     private long formedAtNanos;
     private boolean formed;
@@ -56,13 +55,16 @@ public final class Job {
         this.maxFramePayload = maxFramePayload;
         this.metrics = metrics;
         this.members = new Member[worldSize];
+        this.routes = new RelayRoutes(worldSize, metrics);
         RANDOM.nextBytes(sessionKey);
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public int worldSize() {
         return worldSize;
     }
@@ -122,6 +124,12 @@ public final class Job {
         if (registered == worldSize) {
             formed = true;
             formedAtNanos = System.nanoTime();
+            List<RankFacts> facts = new ArrayList<>();
+            for (Member m : members) {
+                facts.add(new RankFacts(m.info.hasObserved() && !m.info.getRelayOnly() && !m.info.getNoPunch(),
+                        m.info.getHostId()));
+            }
+            planning = new ChannelPlanning(facts);
             metrics.jobFormed();
             PeerTable.Builder table = PeerTable.newBuilder().setSessionKey(ByteString.copyFrom(sessionKey))
                     .setMaxFramePayload(maxFramePayload);
@@ -137,11 +145,8 @@ public final class Job {
     }
 
     /**
-     * First round: records which lower ranks {@code rank} dialed. Once all reported, pairs without a direct
-     * link whose ranks both have an observed (post-NAT) endpoint and allow punching are told to punch now;
-     * if there are none, every rank gets its final plan at once. Second round ({@code punched}): records the
-     * peers a rank holds a punched link with; once all reported, a pair stays direct only when both sides
-     * report it, and every rank gets its final plan.
+     * Takes a rank's connect report (first round: the lower ranks it dialed; second round, {@code punched}: the
+     * peers it holds a punched link with) and, when it completes a round, sends every rank its plan.
      */
     public synchronized void connectReport(int rank, Set<Integer> peers, boolean punched)
             throws RegistrationException {
@@ -150,150 +155,67 @@ public final class Job {
             throw new RegistrationException(ErrorCode.JOB_NOT_READY, "rank " + rank + " of job '" + id
                     + "' sent a connect report before the job formed");
         }
-        if (!punched) {
-            dialed.put(rank, Set.copyOf(peers));
-            if (dialed.size() == worldSize) {
-                planAfterDialing();
-            }
+        Optional<PlanRound> round;
+        try {
+            round = punched ? planning.punchReport(rank, peers) : planning.dialReport(rank, peers);
+        } catch (PlanException e) {
+            throw new RegistrationException(ErrorCode.BAD_REQUEST, "job '" + id + "': " + e.getMessage());
+        }
+        round.ifPresent(this::send);
+    }
+
+    private void send(PlanRound round) {
+        int punchPairs = 0;
+        for (RankPlan plan : round.plans()) {
+            punchPairs += plan.punchPeers().size();
+            members[plan.rank()].control.writeAndFlush(ControlMessage.newBuilder().setChannelPlan(ChannelPlan
+                    .newBuilder().addAllRelayPeers(plan.relayPeers()).addAllPunchPeers(plan.punchPeers())
+                    .setFinal(round.isFinal())).build());
+        }
+        if (!round.isFinal()) {
+            log.info("job '{}': {} rank pairs have no direct link; told them to punch", id, punchPairs / 2);
             return;
         }
-        if (punchPartners.isEmpty()) {
-            throw new RegistrationException(ErrorCode.BAD_REQUEST, "rank " + rank + " of job '" + id
-                    + "' reported punched links, but no punch round was started");
-        }
-        punchedReports.put(rank, Set.copyOf(peers));
-        if (punchedReports.size() == worldSize) {
-            planAfterPunching();
-        }
-    }
-
-    private void planAfterDialing() {
-        for (Member m : members) {
-            Set<Integer> relay = ChannelPlanner.relayPeers(m.rank, worldSize, dialed);
-            firstRelay.put(m.rank, relay);
-            Set<Integer> partners = new java.util.TreeSet<>();
-            for (int p : relay) {
-                if (punchable(m) && punchable(members[p])) {
-                    partners.add(p);
-                }
-            }
-            punchPartners.put(m.rank, partners);
-        }
-        boolean anyPunch = punchPartners.values().stream().anyMatch(s -> !s.isEmpty());
-        if (!anyPunch) {
-            punchPartners.clear();
-            sendFinalPlans(firstRelay, 0);
-            return;
-        }
-        for (Member m : members) {
-            m.control.writeAndFlush(ControlMessage.newBuilder().setChannelPlan(ChannelPlan.newBuilder()
-                    .addAllRelayPeers(firstRelay.get(m.rank)).addAllPunchPeers(punchPartners.get(m.rank))
-                    .setFinal(false)).build());
-        }
-        log.info("job '{}': {} rank pairs have no direct link; told them to punch", id,
-                punchPartners.values().stream().mapToInt(Set::size).sum() / 2);
-    }
-
-    private void planAfterPunching() {
-        Map<Integer, Set<Integer>> relay = new HashMap<>();
-        int punchedPairs = 0;
-        for (Member m : members) {
-            Set<Integer> r = new java.util.TreeSet<>(firstRelay.get(m.rank));
-            for (int p : punchedReports.get(m.rank)) {
-                if (punchedReports.get(p) != null && punchedReports.get(p).contains(m.rank)) {
-                    r.remove(p);
-                    if (m.rank < p) {
-                        punchedPairs++;
-                    }
-                }
-            }
-            relay.put(m.rank, r);
-        }
-        sendFinalPlans(relay, punchedPairs);
-    }
-
-    /** Direct pairs whose ranks share a host id (loopback links); punched pairs never do. */
-    private int localDirectPairs(Map<Integer, Set<Integer>> relay) {
-        int local = 0;
-        for (Member a : members) {
-            for (Member b : members) {
-                if (a.rank < b.rank && !relay.get(a.rank).contains(b.rank)
-                        && a.info.getHostId().equals(b.info.getHostId())) {
-                    local++;
-                }
-            }
-        }
-        return local;
-    }
-
-    private static boolean punchable(Member m) {
-        return m.info.hasObserved() && !m.info.getRelayOnly() && !m.info.getNoPunch();
-    }
-
-    private void sendFinalPlans(Map<Integer, Set<Integer>> relay, int punchedPairs) {
-        int relayedPairs = 0;
-        for (Member m : members) {
-            Set<Integer> r = relay.get(m.rank);
-            relayedPairs += r.size();
-            m.control.writeAndFlush(ControlMessage.newBuilder()
-                    .setChannelPlan(ChannelPlan.newBuilder().addAllRelayPeers(r).setFinal(true)).build());
-        }
-        relayedPairs /= 2;
-        int pairs = worldSize * (worldSize - 1) / 2;
-        int direct = pairs - relayedPairs - punchedPairs;
-        int local = localDirectPairs(relay);
-        metrics.channel("local", local);
-        metrics.channel("lan", direct - local);
-        metrics.channel("punched", punchedPairs);
-        metrics.channel("relay", relayedPairs);
+        PlanRound.PairCounts pairs = round.counts();
+        metrics.channel("local", pairs.local());
+        metrics.channel("lan", pairs.lan());
+        metrics.channel("punched", pairs.punched());
+        metrics.channel("relay", pairs.relayed());
         double seconds = (System.nanoTime() - formedAtNanos) / 1e9;
         metrics.jobConnected(seconds);
         log.info("job '{}' channel plan: {} local, {} lan, {} punched, {} relayed pairs; {} s from formed to planned",
-                id, local, direct - local, punchedPairs, relayedPairs, String.format("%.3f", seconds));
+                id, pairs.local(), pairs.lan(), pairs.punched(), pairs.relayed(), String.format("%.3f", seconds));
     }
 
-    /** Attaches {@code rank}'s relay connection; releases frames held for it and resumes their senders. */
-    public synchronized void attachRelay(int rank, Channel relay) throws RegistrationException {
-        touch();
+    /** Throws what {@link #attachRelay} would, so a connection is refused before it switches to relaying. */
+    public synchronized void checkRelayAttachable(int rank) throws RegistrationException {
         Member m = members[rank];
         if (m == null || m.left) {
             throw new RegistrationException(ErrorCode.JOB_NOT_READY, "rank " + rank + " of job '" + id
                     + "' must register before attaching a relay connection");
         }
-        if (m.relay != null && m.relay.isActive()) {
+        if (routes.attached(rank)) {
             throw new RegistrationException(ErrorCode.DUPLICATE_RANK, "rank " + rank + " of job '" + id
                     + "' already has a relay connection");
         }
-        m.relay = relay;
+    }
+
+    /** Attaches {@code rank}'s relay connection; releases frames held for it and resumes their senders. */
+    public synchronized void attachRelay(int rank, Channel relay) throws RegistrationException {
+        touch();
+        checkRelayAttachable(rank);
+        routes.attach(rank, relay);
         log.info("job '{}' rank {} relay attached from {}", id, rank, relay.remoteAddress());
-        ArrayDeque<ByteBuf> held = heldFrames.remove(rank);
-        if (held != null) {
-            for (ByteBuf f : held) {
-                relay.write(f);
-            }
-            relay.flush();
-        }
-        List<Channel> paused = pausedForAttach.remove(rank);
-        if (paused != null) {
-            paused.forEach(c -> c.config().setAutoRead(true));
-        }
     }
 
     /**
      * The relay channel of {@code dst}, or null when it is not attached yet; in that case the frame is held and
      * the sender paused until it attaches.
      */
+    @Override
     public synchronized Channel routeOrHold(int dst, ByteBuf frame, Channel sender) {
         touch();
-        Member m = members[dst];
-        if (m != null && m.relay != null) {
-            return m.relay;
-        }
-        heldFrames.computeIfAbsent(dst, d -> new ArrayDeque<>()).add(frame);
-        sender.config().setAutoRead(false);
-        pausedForAttach.computeIfAbsent(dst, d -> new ArrayList<>()).add(sender);
-        metrics.relayPaused();
-        return null;
+        return routes.routeOrHold(dst, frame, sender);
     }
 
     /** An orderly leave. Returns true when no rank of the job remains. */
@@ -331,7 +253,7 @@ public final class Job {
                     .setReason("its connection to the rendezvous server closed without a goodbye")).build(), rank);
             log.warn("job '{}' rank {} disconnected without a goodbye: told {} other ranks", id, rank, told);
             metrics.error("rank_lost");
-            closeRelay(m);
+            routes.close(rank);
         }
         // After a goodbye the relay connection stays: frames the rank sent before leaving may still be queued
         // behind a slow receiver, and the rank closes it itself once they are out.
@@ -348,6 +270,7 @@ public final class Job {
     }
 
     /** Reports an error to one rank over its control connection (e.g. its relay sent a bad frame). */
+    @Override
     public synchronized void reportError(int rank, ControlMessage error) {
         Member m = members[rank];
         if (m != null && m.control.isActive()) {
@@ -361,11 +284,10 @@ public final class Job {
         for (Member m : members) {
             if (m != null) {
                 m.control.writeAndFlush(notice).addListener(f -> m.control.close());
-                closeRelay(m);
+                routes.close(m.rank);
             }
         }
-        heldFrames.values().forEach(q -> q.forEach(ByteBuf::release));
-        heldFrames.clear();
+        routes.dropHeld();
         log.warn("job '{}' forgotten: {}", id, why);
     }
 
@@ -386,14 +308,7 @@ public final class Job {
                 return false;
             }
         }
-        heldFrames.values().forEach(q -> q.forEach(ByteBuf::release));
-        heldFrames.clear();
+        routes.dropHeld();
         return true;
-    }
-
-    private static void closeRelay(Member m) {
-        if (m.relay != null) {
-            m.relay.close();
-        }
     }
 }

@@ -3,12 +3,11 @@ package io.jfmi.rendezvous.job;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.netty.channel.Channel;
 
-/** One registered rank of a job: its control connection, what it told us, and its relay connection if any. */
+/** One registered rank of a job: its control connection, what it told us, and whether it left. */
 final class Member {
     final int rank;
     final Channel control;
     final PeerInfo info;
-    Channel relay;
     boolean left;
 
     Member(int rank, Channel control, PeerInfo info) {

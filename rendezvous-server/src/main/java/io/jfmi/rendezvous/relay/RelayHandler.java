@@ -4,7 +4,6 @@ import io.jfmi.protocol.FrameHeader;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.Error;
 import io.jfmi.protocol.proto.ErrorCode;
-import io.jfmi.rendezvous.job.Job;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,12 +28,12 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     /** Senders paused because this channel (a receiver) was not writable. */
     private static final AttributeKey<Set<Channel>> PAUSED_SENDERS = AttributeKey.valueOf("jfmi.pausedSenders");
 
-    private final Job job;
+    private final RelayedJob job;
     private final int rank;
     private final int maxFramePayload;
     private final ServerMetrics metrics;
 
-    RelayHandler(Job job, int rank, int maxFramePayload, ServerMetrics metrics) {
+    RelayHandler(RelayedJob job, int rank, int maxFramePayload, ServerMetrics metrics) {
         this.job = job;
         this.rank = rank;
         this.maxFramePayload = maxFramePayload;

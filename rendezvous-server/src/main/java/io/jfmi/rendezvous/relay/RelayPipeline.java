@@ -1,8 +1,8 @@
 package io.jfmi.rendezvous.relay;
 
 import io.jfmi.protocol.FrameHeader;
-import io.jfmi.rendezvous.job.Job;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -15,7 +15,9 @@ public final class RelayPipeline {
     private RelayPipeline() {
     }
 
-    public static void switchTo(ChannelPipeline p, Job job, int rank, int maxFramePayload, ServerMetrics metrics) {
+    /** Replaces {@code handshake} (the handler that authenticated the connection) with the relay handler. */
+    public static void switchTo(ChannelPipeline p, ChannelHandler handshake, RelayedJob job, int rank,
+            int maxFramePayload, ServerMetrics metrics) {
         p.channel().config().setWriteBufferWaterMark(WATER_MARK);
         p.remove("protobufEncoder");
         p.remove("frameEncoder");
@@ -23,6 +25,6 @@ public final class RelayPipeline {
         p.replace("frameDecoder", "relayFrameDecoder", new LengthFieldBasedFrameDecoder(
                 FrameHeader.SIZE + maxFramePayload, FrameHeader.LENGTH_OFFSET, 4,
                 FrameHeader.SIZE - FrameHeader.LENGTH_OFFSET - 4, 0));
-        p.replace("control", "relay", new RelayHandler(job, rank, maxFramePayload, metrics));
+        p.replace(handshake, "relay", new RelayHandler(job, rank, maxFramePayload, metrics));
     }
 }

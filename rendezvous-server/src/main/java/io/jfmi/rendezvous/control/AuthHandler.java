@@ -1,5 +1,6 @@
 package io.jfmi.rendezvous.control;
 
+import com.google.protobuf.ByteString;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.JobAuth;
 import io.jfmi.protocol.Limits;
@@ -8,7 +9,6 @@ import io.jfmi.protocol.proto.ClientHello;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.Endpoint;
 import io.jfmi.protocol.proto.EndpointKind;
-import io.jfmi.protocol.proto.Error;
 import io.jfmi.protocol.proto.ErrorCode;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.Purpose;
@@ -20,41 +20,32 @@ import io.jfmi.rendezvous.job.JobRegistry;
 import io.jfmi.rendezvous.job.RegistrationException;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.jfmi.rendezvous.relay.RelayPipeline;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control conversation of one connection: hello, challenge, proof of the job secret, then either
- * registration (peer table, channel plan, failure notices) or a switch to relaying data frames.
+ * The handshake of a new connection: hello, challenge, proof of the job secret within the handshake timeout. On
+ * success it removes itself: a control connection registers its rank and continues with a {@link MemberHandler};
+ * a relay connection becomes a relay pipeline.
  */
-public final class ControlHandler extends SimpleChannelInboundHandler<ControlMessage> {
-    private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
+public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessage> {
+    private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    private enum State { AWAIT_HELLO, AWAIT_PROOF, REGISTERED }
 
     private final ServerConfig config;
     private final JobRegistry registry;
     private final ServerMetrics metrics;
-    private State state = State.AWAIT_HELLO;
     private ClientHello hello;
     private byte[] nonce;
-    private Job job;
     private ScheduledFuture<?> handshakeTimer;
 
-    public ControlHandler(ServerConfig config, JobRegistry registry, ServerMetrics metrics) {
+    public AuthHandler(ServerConfig config, JobRegistry registry, ServerMetrics metrics) {
         this.config = config;
         this.registry = registry;
         this.metrics = metrics;
@@ -63,26 +54,33 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         metrics.connectionOpened();
-        handshakeTimer = ctx.executor().schedule(() -> {
-            if (state != State.REGISTERED) {
-                refuse(ctx, ErrorCode.TIMEOUT, "no hello and proof within " + config.handshakeTimeout().toSeconds()
-                        + " s");
-            }
-        }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        handshakeTimer = ctx.executor().schedule(() -> Refusal.refuse(ctx, metrics, who(), ErrorCode.TIMEOUT,
+                "no hello and proof within " + config.handshakeTimeout().toSeconds() + " s"),
+                config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelHandshakeTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHandshakeTimer();
+        ctx.fireChannelInactive();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ControlMessage msg) {
         try {
-            switch (state) {
-                case AWAIT_HELLO -> onHello(ctx, msg);
-                case AWAIT_PROOF -> onProof(ctx, msg);
-                case REGISTERED -> onRegistered(ctx, msg);
-                default -> throw new IllegalStateException("unknown state " + state);
+            if (hello == null) {
+                onHello(ctx, msg);
+            } else {
+                onProof(ctx, msg);
             }
         } catch (RegistrationException e) {
-            refuse(ctx, e.code(), e.getMessage());
+            Refusal.refuse(ctx, metrics, who(), e.code(), e.getMessage());
         }
     }
 
@@ -118,44 +116,34 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
         hello = h;
         nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        state = State.AWAIT_PROOF;
         ctx.writeAndFlush(ControlMessage.newBuilder().setChallenge(Challenge.newBuilder()
-                .setNonce(com.google.protobuf.ByteString.copyFrom(nonce))
-                .setProtocolVersion(ControlCodec.PROTOCOL_VERSION)).build());
+                .setNonce(ByteString.copyFrom(nonce)).setProtocolVersion(ControlCodec.PROTOCOL_VERSION)).build());
     }
 
     private void onProof(ChannelHandlerContext ctx, ControlMessage msg) throws RegistrationException {
-        byte[] secret = config.secrets().secretFor(hello.getJobId()).orElseThrow();
-        String who = "rank " + hello.getRank() + " of job '" + hello.getJobId() + "' from " + remote(ctx);
         if (hello.getPurpose() == Purpose.CONTROL) {
             if (!msg.hasRegister()) {
                 throw new RegistrationException(ErrorCode.BAD_REQUEST, "expected register, got " + msg.getBodyCase());
             }
-            checkMac(secret, msg.getRegister().getMac().toByteArray(), who);
+            checkMac(ctx, msg.getRegister().getMac().toByteArray());
             register(ctx, msg.getRegister());
         } else {
             if (!msg.hasRelayAttach()) {
                 throw new RegistrationException(ErrorCode.BAD_REQUEST, "expected relay attach, got "
                         + msg.getBodyCase());
             }
-            checkMac(secret, msg.getRelayAttach().getMac().toByteArray(), who);
-            Job target = registry.find(hello.getJobId());
-            if (target == null) {
-                throw new RegistrationException(ErrorCode.JOB_NOT_READY, "job '" + hello.getJobId()
-                        + "' is unknown: register its ranks before attaching relays");
-            }
-            cancelHandshakeTimer();
-            ctx.writeAndFlush(ControlMessage.newBuilder().setRelayReady(RelayReady.getDefaultInstance()).build());
-            RelayPipeline.switchTo(ctx.pipeline(), target, hello.getRank(), config.maxFramePayload(), metrics);
-            target.attachRelay(hello.getRank(), ctx.channel());
+            checkMac(ctx, msg.getRelayAttach().getMac().toByteArray());
+            attachRelay(ctx);
         }
     }
 
-    private void checkMac(byte[] secret, byte[] mac, String who) throws RegistrationException {
+    private void checkMac(ChannelHandlerContext ctx, byte[] mac) throws RegistrationException {
+        byte[] secret = config.secrets().secretFor(hello.getJobId()).orElseThrow();
         byte[] expected = JobAuth.registrationMac(secret, nonce, hello.getPurpose().name(), hello.getJobId(),
                 hello.getRank(), hello.getWorldSize());
         if (!JobAuth.matches(expected, mac)) {
-            throw new RegistrationException(ErrorCode.AUTH_FAILED, "wrong job secret for " + who);
+            throw new RegistrationException(ErrorCode.AUTH_FAILED, "wrong job secret for rank " + hello.getRank()
+                    + " of job '" + hello.getJobId() + "' from " + ctx.channel().remoteAddress());
         }
     }
 
@@ -166,53 +154,32 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
                 .setObserved(Endpoint.newBuilder().setHost(remote.getAddress().getHostAddress())
                         .setPort(remote.getPort()).setKind(EndpointKind.PUBLIC))
                 .build();
-        job = registry.register(hello.getJobId(), hello.getRank(), hello.getWorldSize(), ctx.channel(), info);
-        cancelHandshakeTimer();
-        state = State.REGISTERED;
+        Job job = registry.register(hello.getJobId(), hello.getRank(), hello.getWorldSize(), ctx.channel(), info);
+        ctx.pipeline().replace(this, "member", new MemberHandler(job, hello.getRank(), registry, metrics));
     }
 
-    private void onRegistered(ChannelHandlerContext ctx, ControlMessage msg) throws RegistrationException {
-        switch (msg.getBodyCase()) {
-            case CONNECT_REPORT -> job.connectReport(hello.getRank(),
-                    new HashSet<>(msg.getConnectReport().getDirectPeersList()), msg.getConnectReport().getPunched());
-            case ABORT -> job.abort(hello.getRank(), msg.getAbort().getReason());
-            case GOODBYE -> registry.forgetIfGone(job, job.leave(hello.getRank()));
-            default -> throw new RegistrationException(ErrorCode.BAD_REQUEST, "unexpected " + msg.getBodyCase()
-                    + " from a registered rank");
+    private void attachRelay(ChannelHandlerContext ctx) throws RegistrationException {
+        Job target = registry.find(hello.getJobId());
+        if (target == null) {
+            throw new RegistrationException(ErrorCode.JOB_NOT_READY, "job '" + hello.getJobId()
+                    + "' is unknown: register its ranks before attaching relays");
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancelHandshakeTimer();
-        if (job != null) {
-            registry.forgetIfGone(job, job.disconnected(hello.getRank(), ctx.channel()));
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            refuse(ctx, ErrorCode.FRAME_TOO_LARGE, "control frame too large: " + cause.getMessage());
-        } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
-            refuse(ctx, ErrorCode.MALFORMED_FRAME, "malformed control message: "
-                    + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()));
-        } else {
-            log.warn("connection {}: {}", remote(ctx), cause.toString());
-            metrics.error("io");
+        target.checkRelayAttachable(hello.getRank());
+        ctx.writeAndFlush(ControlMessage.newBuilder().setRelayReady(RelayReady.getDefaultInstance()).build());
+        RelayPipeline.switchTo(ctx.pipeline(), this, target, hello.getRank(), config.maxFramePayload(), metrics);
+        try {
+            target.attachRelay(hello.getRank(), ctx.channel());
+        } catch (RegistrationException e) {
+            // Lost a race with a second relay connection of the same rank; this pipeline speaks frames now.
+            log.warn("closing relay connection {} of job '{}' rank {}: {}", ctx.channel().remoteAddress(),
+                    hello.getJobId(), hello.getRank(), e.getMessage());
             ctx.close();
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {
-        metrics.error(code.name().toLowerCase(Locale.ROOT));
-        log.warn("refused {}{}: {}: {}", remote(ctx), hello == null ? ""
-                : " (job '" + hello.getJobId() + "' rank " + hello.getRank() + ")", code, message);
-        if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(ControlMessage.newBuilder().setError(Error.newBuilder().setCode(code)
-                    .setMessage(message)).build()).addListener(ChannelFutureListener.CLOSE);
-        }
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Refusal.onException(ctx, metrics, who(), cause);
     }
 
     private void cancelHandshakeTimer() {
@@ -221,7 +188,7 @@ public final class ControlHandler extends SimpleChannelInboundHandler<ControlMes
         }
     }
 
-    private static String remote(ChannelHandlerContext ctx) {
-        return String.valueOf(ctx.channel().remoteAddress());
+    private String who() {
+        return hello == null ? "" : " (job '" + hello.getJobId() + "' rank " + hello.getRank() + ")";
     }
 }

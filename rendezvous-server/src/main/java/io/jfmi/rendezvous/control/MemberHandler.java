@@ -1,0 +1,60 @@
+package io.jfmi.rendezvous.control;
+
+import io.jfmi.protocol.proto.ControlMessage;
+import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.rendezvous.job.Job;
+import io.jfmi.rendezvous.job.JobRegistry;
+import io.jfmi.rendezvous.job.RegistrationException;
+import io.jfmi.rendezvous.metrics.ServerMetrics;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.HashSet;
+
+/**
+ * The control conversation of a registered rank, after {@link AuthHandler}: connect reports, aborts and the
+ * goodbye; a close without a goodbye is a lost rank, which its job tells the others of.
+ */
+final class MemberHandler extends SimpleChannelInboundHandler<ControlMessage> {
+    private final Job job;
+    private final int rank;
+    private final JobRegistry registry;
+    private final ServerMetrics metrics;
+
+    MemberHandler(Job job, int rank, JobRegistry registry, ServerMetrics metrics) {
+        this.job = job;
+        this.rank = rank;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ControlMessage msg) {
+        try {
+            switch (msg.getBodyCase()) {
+                case CONNECT_REPORT -> job.connectReport(rank, new HashSet<>(msg.getConnectReport()
+                        .getDirectPeersList()), msg.getConnectReport().getPunched());
+                case ABORT -> job.abort(rank, msg.getAbort().getReason());
+                case GOODBYE -> registry.forgetIfGone(job, job.leave(rank));
+                default -> throw new RegistrationException(ErrorCode.BAD_REQUEST, "unexpected " + msg.getBodyCase()
+                        + " from a registered rank");
+            }
+        } catch (RegistrationException e) {
+            Refusal.refuse(ctx, metrics, who(), e.code(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        registry.forgetIfGone(job, job.disconnected(rank, ctx.channel()));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Refusal.onException(ctx, metrics, who(), cause);
+    }
+
+    private String who() {
+        return " (job '" + job.id() + "' rank " + rank + ")";
+    }
+}
