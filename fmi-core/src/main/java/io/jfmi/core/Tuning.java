@@ -2,38 +2,48 @@ package io.jfmi.core;
 
 /**
  * Algorithm choices and the thresholds that drive them. {@code AUTO} picks by message size, rank count and
- * whether the op commutes; a named algorithm forces it (for experiments, and to work around a bad choice).
- * Thresholds were measured on 2-vCPU machines with up to 8 ranks over loopback (see benchmarks/RESULTS.md).
+ * whether the op commutes (the rules are in one place, {@code collective.AlgorithmChoice}); a named algorithm
+ * forces it (for experiments, and to work around a bad choice). Thresholds were measured on 2-vCPU machines with
+ * up to 8 ranks over loopback (see benchmarks/RESULTS.md).
  *
- * @param allgather             allgather algorithm
- * @param reduce                reduce algorithm
- * @param allreduce             allreduce algorithm
- * @param bcast                 bcast algorithm
- * @param bruckMaxBytes         allgather uses Bruck while the gathered total is at most this, ring above
- * @param allreduceRingMinBytes allreduce uses the ring (reduce-scatter + allgather) from this size up (4x this
- *                              with 2 ranks), for commutative ops; recursive doubling below
- * @param bcastLargeMinBytes    bcast uses scatter + ring allgather from this size up, binomial tree below
- * @param segmentBytes          pipeline segment of large reductions: bounds their scratch memory
+ * @param allgather                     allgather algorithm
+ * @param reduce                        reduce algorithm
+ * @param allreduce                     allreduce algorithm
+ * @param bcast                         bcast algorithm
+ * @param alltoall                      alltoall algorithm
+ * @param bruckMaxBytes                 allgather uses Bruck while the gathered total is at most this, ring above
+ * @param allreduceRingMinBytes         allreduce uses the ring (reduce-scatter + allgather) from this size up, for
+ *                                      commutative ops and more than 2 ranks; recursive doubling below
+ * @param allreduceRingMinBytesTwoRanks the same threshold for exactly 2 ranks, where the ring saves less
+ * @param bcastLargeMinBytes            bcast uses scatter + ring allgather from this size up (more than 2 ranks),
+ *                                      binomial tree below
+ * @param alltoallPairwiseMinBytes      alltoall uses pairwise steps from this many bytes sent per rank up, all
+ *                                      transfers posted at once below
+ * @param segmentBytes                  pipeline segment of large reductions: bounds their scratch memory
  */
 public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, AllreduceAlgorithm allreduce,
-        BcastAlgorithm bcast, long bruckMaxBytes, long allreduceRingMinBytes, long bcastLargeMinBytes,
+        BcastAlgorithm bcast, AlltoallAlgorithm alltoall, long bruckMaxBytes, long allreduceRingMinBytes,
+        long allreduceRingMinBytesTwoRanks, long bcastLargeMinBytes, long alltoallPairwiseMinBytes,
         int segmentBytes) {
 
     public static final long DEFAULT_BRUCK_MAX_BYTES = 256 * 1024;
     /**
      * Measured 2026-11-25 (benchmarks/RESULTS.md): with 4 and 8 ranks recursive doubling was as fast or faster
-     * than the ring up to 256 KiB, the ring 2x faster at 1 MiB with 4 ranks. With 2 ranks the threshold is 4x
-     * higher: recursive doubling won up to 256 KiB and tied at 1 MiB.
+     * than the ring up to 256 KiB, the ring 2x faster at 1 MiB with 4 ranks.
      */
     public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES = 256 * 1024;
+    /** Measured 2026-11-25: with 2 ranks recursive doubling won up to 256 KiB and tied the ring at 1 MiB. */
+    public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES_TWO_RANKS = 1024 * 1024;
     public static final long DEFAULT_BCAST_LARGE_MIN_BYTES = 256 * 1024;
+    public static final long DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES = 64 * 1024;
     public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
 
     public Tuning {
-        if (allgather == null || reduce == null || allreduce == null || bcast == null) {
+        if (allgather == null || reduce == null || allreduce == null || bcast == null || alltoall == null) {
             throw new IllegalArgumentException("algorithms must not be null (use AUTO)");
         }
-        if (bruckMaxBytes < 0 || allreduceRingMinBytes < 0 || bcastLargeMinBytes < 0) {
+        if (bruckMaxBytes < 0 || allreduceRingMinBytes < 0 || allreduceRingMinBytesTwoRanks < 0
+                || bcastLargeMinBytes < 0 || alltoallPairwiseMinBytes < 0) {
             throw new IllegalArgumentException("thresholds must be >= 0");
         }
         if (segmentBytes < 1024) {
@@ -43,33 +53,46 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
 
     public static Tuning defaults() {
         return new Tuning(AllgatherAlgorithm.AUTO, ReduceAlgorithm.AUTO, AllreduceAlgorithm.AUTO, BcastAlgorithm.AUTO,
-                DEFAULT_BRUCK_MAX_BYTES, DEFAULT_ALLREDUCE_RING_MIN_BYTES, DEFAULT_BCAST_LARGE_MIN_BYTES,
-                DEFAULT_SEGMENT_BYTES);
+                AlltoallAlgorithm.AUTO, DEFAULT_BRUCK_MAX_BYTES, DEFAULT_ALLREDUCE_RING_MIN_BYTES,
+                DEFAULT_ALLREDUCE_RING_MIN_BYTES_TWO_RANKS, DEFAULT_BCAST_LARGE_MIN_BYTES,
+                DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES, DEFAULT_SEGMENT_BYTES);
     }
 
     public Tuning withAllgather(AllgatherAlgorithm a) {
-        return new Tuning(a, reduce, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
-                segmentBytes);
+        return new Tuning(a, reduce, allreduce, bcast, alltoall, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, segmentBytes);
     }
 
     public Tuning withReduce(ReduceAlgorithm a) {
-        return new Tuning(allgather, a, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
-                segmentBytes);
+        return new Tuning(allgather, a, allreduce, bcast, alltoall, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, segmentBytes);
     }
 
     public Tuning withAllreduce(AllreduceAlgorithm a) {
-        return new Tuning(allgather, reduce, a, bcast, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
-                segmentBytes);
+        return new Tuning(allgather, reduce, a, bcast, alltoall, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, segmentBytes);
     }
 
     public Tuning withBcast(BcastAlgorithm a) {
-        return new Tuning(allgather, reduce, allreduce, a, bruckMaxBytes, allreduceRingMinBytes, bcastLargeMinBytes,
-                segmentBytes);
+        return new Tuning(allgather, reduce, allreduce, a, alltoall, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, segmentBytes);
+    }
+
+    public Tuning withAlltoall(AlltoallAlgorithm a) {
+        return new Tuning(allgather, reduce, allreduce, bcast, a, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, segmentBytes);
+    }
+
+    /** Sets the size thresholds in one call; pass the current value (or a DEFAULT_ constant) to keep one. */
+    public Tuning withThresholds(long bruckMax, long allreduceRingMin, long allreduceRingMinTwoRanks,
+            long bcastLargeMin, long alltoallPairwiseMin) {
+        return new Tuning(allgather, reduce, allreduce, bcast, alltoall, bruckMax, allreduceRingMin,
+                allreduceRingMinTwoRanks, bcastLargeMin, alltoallPairwiseMin, segmentBytes);
     }
 
     public Tuning withSegmentBytes(int bytes) {
-        return new Tuning(allgather, reduce, allreduce, bcast, bruckMaxBytes, allreduceRingMinBytes,
-                bcastLargeMinBytes, bytes);
+        return new Tuning(allgather, reduce, allreduce, bcast, alltoall, bruckMaxBytes, allreduceRingMinBytes,
+                allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, bytes);
     }
 
     public enum AllgatherAlgorithm {
@@ -86,5 +109,9 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
 
     public enum BcastAlgorithm {
         AUTO, BINOMIAL, SCATTER_ALLGATHER
+    }
+
+    public enum AlltoallAlgorithm {
+        AUTO, POSTED, PAIRWISE
     }
 }

@@ -219,6 +219,40 @@ class MoreCollectivesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4})
+    void alltoallvWhereRanksChooseDifferentAlgorithms(int n) throws Exception {
+        // Rank 0 sends 40 KiB to every peer (above the pairwise threshold in total), the others 4 bytes each:
+        // rank 0 runs pairwise steps while the others post everything at once, and all must still match up.
+        int big = 10 * 1024;
+        List<int[]> results = ThreadedJob.run(n, comm -> {
+            int[] sendCounts = new int[n];
+            int[] recvCounts = new int[n];
+            for (int p = 0; p < n; p++) {
+                sendCounts[p] = comm.rank() == 0 ? big : 1;
+                recvCounts[p] = p == 0 ? big : 1;
+            }
+            int[] send = new int[Arrays.stream(sendCounts).sum()];
+            for (int i = 0; i < send.length; i++) {
+                send[i] = comm.rank() * 1_000_000 + i;
+            }
+            int[] recv = new int[Arrays.stream(recvCounts).sum()];
+            comm.alltoallv(DataBuffer.of(send), sendCounts, DataBuffer.of(recv), recvCounts);
+            return recv;
+        });
+        for (int r = 0; r < n; r++) {
+            int[] got = results.get(r);
+            int at = 0;
+            for (int p = 0; p < n; p++) {
+                int count = p == 0 ? big : 1;
+                int sentFrom = p == 0 ? r * big : r; // where rank p's block for r starts in p's send buffer
+                for (int i = 0; i < count; i++) {
+                    assertEquals(p * 1_000_000 + sentFrom + i, got[at++], "rank " + r + " block from " + p);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 5, 8})
     void scatterGathervAllgathervWithZeroCounts(int n) throws Exception {
         int[] counts = new int[n];

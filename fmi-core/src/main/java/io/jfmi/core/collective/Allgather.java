@@ -1,6 +1,5 @@
 package io.jfmi.core.collective;
 
-import io.jfmi.core.Tuning;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.protocol.OpCode;
@@ -29,7 +28,7 @@ public final class Allgather {
         if (n == 1) {
             return;
         }
-        switch (choose(ctx, total)) {
+        switch (AlgorithmChoice.allgather(ctx.tuning(), total)) {
             case BRUCK -> bruck(ctx, ex, out, block);
             case RING -> RingAllgather.run(ctx, ex, out, Blocks.ofCounts(equalCounts(n, block), 1), 0);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
@@ -54,15 +53,6 @@ public final class Allgather {
         int[] counts = new int[n];
         java.util.Arrays.fill(counts, block);
         return counts;
-    }
-
-    static Tuning.AllgatherAlgorithm choose(CollectiveContext ctx, long totalBytes) {
-        Tuning.AllgatherAlgorithm forced = ctx.tuning().allgather();
-        return switch (forced) {
-            case AUTO -> totalBytes <= ctx.tuning().bruckMaxBytes() ? Tuning.AllgatherAlgorithm.BRUCK
-                    : Tuning.AllgatherAlgorithm.RING;
-            case BRUCK, RING -> forced;
-        };
     }
 
     private static void bruck(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {

@@ -35,7 +35,8 @@ public final class Allreduce {
     public static void run(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, DataType type, int count,
             ReduceOp op) {
         int bytes = count * type.size();
-        Tuning.AllreduceAlgorithm algo = choose(ctx, op, bytes);
+        Tuning.AllreduceAlgorithm algo = AlgorithmChoice.allreduce(ctx.tuning(), ctx.size(), bytes, op.commutative(),
+                op.associative());
         if (algo == Tuning.AllreduceAlgorithm.REDUCE_BCAST) {
             Reduce.run(ctx, in, out, type, count, op, 0);
             Bcast.run(ctx, out, bytes, 0);
@@ -52,25 +53,6 @@ public final class Allreduce {
             case AUTO, REDUCE_BCAST -> throw new IllegalStateException("unresolved algorithm " + algo);
             default -> throw new IllegalStateException("unknown allreduce algorithm " + algo);
         }
-    }
-
-    static Tuning.AllreduceAlgorithm choose(CollectiveContext ctx, ReduceOp op, int bytes) {
-        Tuning t = ctx.tuning();
-        if (!op.associative()) {
-            return Tuning.AllreduceAlgorithm.REDUCE_BCAST;
-        }
-        Tuning.AllreduceAlgorithm forced = t.allreduce();
-        return switch (forced) {
-            case AUTO -> {
-                long ringFrom = t.allreduceRingMinBytes() * (ctx.size() == 2 ? 4 : 1);
-                if (bytes < ringFrom) {
-                    yield Tuning.AllreduceAlgorithm.RECURSIVE_DOUBLING;
-                }
-                yield op.commutative() ? Tuning.AllreduceAlgorithm.RING : Tuning.AllreduceAlgorithm.REDUCE_BCAST;
-            }
-            case RING -> op.commutative() ? forced : Tuning.AllreduceAlgorithm.REDUCE_BCAST;
-            case RECURSIVE_DOUBLING, REDUCE_BCAST -> forced;
-        };
     }
 
     private static void recursiveDoubling(CollectiveContext ctx, Exchange ex, ByteBuffer acc, DataType type,

@@ -1,5 +1,6 @@
 package io.jfmi.core.collective;
 
+import io.jfmi.core.Tuning.AlltoallAlgorithm;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.protocol.OpCode;
@@ -10,15 +11,12 @@ import java.nio.ByteBuffer;
  * r into block p of its output.
  *
  * <ul>
- *   <li>small totals: every send and receive is posted at once and the progress engine overlaps them;</li>
+ *   <li>small totals ({@link AlgorithmChoice#alltoall}): every send and receive is posted at once and the progress engine overlaps them;</li>
  *   <li>large totals: pairwise exchange, N - 1 steps, in step s rank r sends to r + s and receives from r - s,
  *       so every link carries one message at a time and no rank is flooded.</li>
  * </ul>
  */
 public final class Alltoall {
-    /** Above this many bytes sent per rank, pairwise steps are used. */
-    static final int PAIRWISE_MIN_BYTES = 64 * 1024;
-
     private Alltoall() {
     }
 
@@ -31,11 +29,13 @@ public final class Alltoall {
         if (n == 1) {
             return;
         }
-        boolean pairwise = sendBlocks.total() >= PAIRWISE_MIN_BYTES;
+        // Ranks of an alltoallv may choose differently (each looks at its own total): the tag depends on the step
+        // only, which both ends of a pair agree on, so a posted rank and a pairwise rank still match.
+        boolean pairwise = AlgorithmChoice.alltoall(ctx.tuning(), sendBlocks.total()) == AlltoallAlgorithm.PAIRWISE;
         for (int step = 1; step < n; step++) {
             int to = (rank + step) % n;
             int from = (rank - step + n) % n;
-            int tag = ctx.tag(pairwise ? step % Tags.MAX_ROUNDS : 0);
+            int tag = ctx.tag(step % Tags.MAX_ROUNDS);
             ex.send(to, tag, in, sendBlocks.offset(to), sendBlocks.size(to));
             ex.recv(from, tag, out, recvBlocks.offset(from), recvBlocks.size(from));
             if (pairwise) {

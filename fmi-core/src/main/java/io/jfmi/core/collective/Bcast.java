@@ -1,6 +1,5 @@
 package io.jfmi.core.collective;
 
-import io.jfmi.core.Tuning;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
@@ -32,21 +31,12 @@ public final class Bcast {
         if (n == 1) {
             return;
         }
-        switch (choose(ctx, bytes)) {
+        switch (AlgorithmChoice.bcast(ctx.tuning(), n, bytes)) {
             case BINOMIAL -> binomial(ctx, ex, buf, bytes, root);
             case SCATTER_ALLGATHER -> scatterAllgather(ctx, ex, buf, bytes, root);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown bcast algorithm");
         }
-    }
-
-    static Tuning.BcastAlgorithm choose(CollectiveContext ctx, int bytes) {
-        Tuning.BcastAlgorithm forced = ctx.tuning().bcast();
-        return switch (forced) {
-            case AUTO -> bytes >= ctx.tuning().bcastLargeMinBytes() && ctx.size() > 2
-                    ? Tuning.BcastAlgorithm.SCATTER_ALLGATHER : Tuning.BcastAlgorithm.BINOMIAL;
-            case BINOMIAL, SCATTER_ALLGATHER -> forced;
-        };
     }
 
     private static void binomial(CollectiveContext ctx, Exchange ex, ByteBuffer buf, int bytes, int root) {

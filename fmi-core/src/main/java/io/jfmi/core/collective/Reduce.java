@@ -2,7 +2,6 @@ package io.jfmi.core.collective;
 
 import io.jfmi.core.DataType;
 import io.jfmi.core.ReduceOp;
-import io.jfmi.core.Tuning;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.core.util.Scratch;
@@ -38,23 +37,12 @@ public final class Reduce {
             LocalCopy.copy(in, 0, out, 0, bytes);
             return;
         }
-        switch (choose(ctx, op)) {
+        switch (AlgorithmChoice.reduce(ctx.tuning(), op.associative())) {
             case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root);
             case LINEAR -> linear(ctx, ex, in, out, type, count, op, root);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown reduce algorithm");
         }
-    }
-
-    static Tuning.ReduceAlgorithm choose(CollectiveContext ctx, ReduceOp op) {
-        Tuning.ReduceAlgorithm forced = ctx.tuning().reduce();
-        if (!op.associative()) {
-            return Tuning.ReduceAlgorithm.LINEAR;
-        }
-        return switch (forced) {
-            case AUTO -> Tuning.ReduceAlgorithm.BINOMIAL;
-            case BINOMIAL, LINEAR -> forced;
-        };
     }
 
     private static void binomial(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,

@@ -51,7 +51,8 @@ public final class JobOptions {
     public long spinNanos = -1;
 
     @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force collective "
-            + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear (default: chosen per call).")
+            + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear,alltoall=pairwise (default: "
+            + "chosen per call).")
     public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
 
     /** The tuning with any forced algorithms applied; names the bad entry otherwise. */
@@ -65,8 +66,9 @@ public final class JobOptions {
                     case "bcast" -> t.withBcast(Tuning.BcastAlgorithm.valueOf(name));
                     case "allgather" -> t.withAllgather(Tuning.AllgatherAlgorithm.valueOf(name));
                     case "reduce" -> t.withReduce(Tuning.ReduceAlgorithm.valueOf(name));
+                    case "alltoall" -> t.withAlltoall(Tuning.AlltoallAlgorithm.valueOf(name));
                     default -> throw new IllegalArgumentException("--algorithm: unknown op '" + e.getKey()
-                            + "' (allreduce, bcast, allgather, reduce)");
+                            + "' (allreduce, bcast, allgather, reduce, alltoall)");
                 };
             } catch (IllegalArgumentException ex) {
                 if (ex.getMessage() != null && ex.getMessage().startsWith("--algorithm")) {

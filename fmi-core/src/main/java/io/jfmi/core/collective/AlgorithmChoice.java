@@ -1,0 +1,74 @@
+package io.jfmi.core.collective;
+
+import io.jfmi.core.Tuning;
+import io.jfmi.core.Tuning.AllgatherAlgorithm;
+import io.jfmi.core.Tuning.AllreduceAlgorithm;
+import io.jfmi.core.Tuning.AlltoallAlgorithm;
+import io.jfmi.core.Tuning.BcastAlgorithm;
+import io.jfmi.core.Tuning.ReduceAlgorithm;
+
+/**
+ * Which algorithm each collective runs: one pure function per collective of the tuning, the rank count, the size
+ * and the op's flags, in the manner of Open MPI's fixed decision rules. A forced algorithm is honoured unless the
+ * op cannot run on it (a non-associative op must be folded left to right; the ring reorders a non-commutative
+ * one), in which case the safe algorithm is used instead. Every rank computes the same answer from the same
+ * arguments, so no rank has to tell another which algorithm it picked.
+ */
+public final class AlgorithmChoice {
+    private AlgorithmChoice() {
+    }
+
+    /** @param totalBytes the gathered total, all ranks' blocks together */
+    public static AllgatherAlgorithm allgather(Tuning t, long totalBytes) {
+        return switch (t.allgather()) {
+            case AUTO -> totalBytes <= t.bruckMaxBytes() ? AllgatherAlgorithm.BRUCK : AllgatherAlgorithm.RING;
+            case BRUCK, RING -> t.allgather();
+        };
+    }
+
+    public static ReduceAlgorithm reduce(Tuning t, boolean associative) {
+        if (!associative) {
+            return ReduceAlgorithm.LINEAR;
+        }
+        return switch (t.reduce()) {
+            case AUTO -> ReduceAlgorithm.BINOMIAL;
+            case BINOMIAL, LINEAR -> t.reduce();
+        };
+    }
+
+    /** @param bytes the vector's size on each rank */
+    public static AllreduceAlgorithm allreduce(Tuning t, int ranks, long bytes, boolean commutative,
+            boolean associative) {
+        if (!associative) {
+            return AllreduceAlgorithm.REDUCE_BCAST;
+        }
+        return switch (t.allreduce()) {
+            case AUTO -> {
+                long ringFrom = ranks == 2 ? t.allreduceRingMinBytesTwoRanks() : t.allreduceRingMinBytes();
+                if (bytes < ringFrom) {
+                    yield AllreduceAlgorithm.RECURSIVE_DOUBLING;
+                }
+                yield commutative ? AllreduceAlgorithm.RING : AllreduceAlgorithm.REDUCE_BCAST;
+            }
+            case RING -> commutative ? AllreduceAlgorithm.RING : AllreduceAlgorithm.REDUCE_BCAST;
+            case RECURSIVE_DOUBLING, REDUCE_BCAST -> t.allreduce();
+        };
+    }
+
+    public static BcastAlgorithm bcast(Tuning t, int ranks, long bytes) {
+        return switch (t.bcast()) {
+            case AUTO -> bytes >= t.bcastLargeMinBytes() && ranks > 2 ? BcastAlgorithm.SCATTER_ALLGATHER
+                    : BcastAlgorithm.BINOMIAL;
+            case BINOMIAL, SCATTER_ALLGATHER -> t.bcast();
+        };
+    }
+
+    /** @param sentBytes the bytes this rank sends in total (every rank decides on its own total; see Alltoall) */
+    public static AlltoallAlgorithm alltoall(Tuning t, long sentBytes) {
+        return switch (t.alltoall()) {
+            case AUTO -> sentBytes >= t.alltoallPairwiseMinBytes() ? AlltoallAlgorithm.PAIRWISE
+                    : AlltoallAlgorithm.POSTED;
+            case POSTED, PAIRWISE -> t.alltoall();
+        };
+    }
+}

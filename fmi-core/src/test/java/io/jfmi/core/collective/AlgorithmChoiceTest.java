@@ -1,0 +1,105 @@
+package io.jfmi.core.collective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jfmi.core.Tuning;
+import io.jfmi.core.Tuning.AllgatherAlgorithm;
+import io.jfmi.core.Tuning.AllreduceAlgorithm;
+import io.jfmi.core.Tuning.AlltoallAlgorithm;
+import io.jfmi.core.Tuning.BcastAlgorithm;
+import io.jfmi.core.Tuning.ReduceAlgorithm;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The decision rules as tables: what AUTO picks at and around every threshold, and what a forced choice gives. */
+class AlgorithmChoiceTest {
+    private static final long KIB = 1024;
+    private static final Tuning DEFAULTS = Tuning.defaults();
+
+    @ParameterizedTest(name = "allreduce {0}: {1} ranks, {2} KiB, commutative={3}, associative={4} -> {5}")
+    @CsvSource({
+        // forced,             ranks, KiB, comm,  assoc, expected
+        "AUTO,                 4,     0,   true,  true,  RECURSIVE_DOUBLING",
+        "AUTO,                 4,     255, true,  true,  RECURSIVE_DOUBLING",
+        "AUTO,                 4,     256, true,  true,  RING",
+        "AUTO,                 8,     4096, true, true,  RING",
+        "AUTO,                 3,     256, true,  true,  RING",
+        "AUTO,                 2,     256, true,  true,  RECURSIVE_DOUBLING",
+        "AUTO,                 2,     1023, true, true,  RECURSIVE_DOUBLING",
+        "AUTO,                 2,     1024, true, true,  RING",
+        "AUTO,                 4,     256, false, true,  REDUCE_BCAST",
+        "AUTO,                 4,     1,   false, true,  RECURSIVE_DOUBLING",
+        "AUTO,                 4,     1,   true,  false, REDUCE_BCAST",
+        "RING,                 4,     1,   true,  true,  RING",
+        "RING,                 4,     1,   false, true,  REDUCE_BCAST",
+        "RING,                 4,     1,   true,  false, REDUCE_BCAST",
+        "RECURSIVE_DOUBLING,   4,     4096, true, true,  RECURSIVE_DOUBLING",
+        "RECURSIVE_DOUBLING,   4,     1,   true,  false, REDUCE_BCAST",
+        "REDUCE_BCAST,         4,     1,   true,  true,  REDUCE_BCAST",
+    })
+    void allreduce(AllreduceAlgorithm forced, int ranks, long kib, boolean commutative, boolean associative,
+            AllreduceAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.allreduce(DEFAULTS.withAllreduce(forced), ranks, kib * KIB,
+                commutative, associative));
+    }
+
+    @ParameterizedTest(name = "allgather {0}: total {1} KiB -> {2}")
+    @CsvSource({
+        "AUTO,  0,    BRUCK",
+        "AUTO,  256,  BRUCK",
+        "AUTO,  257,  RING",
+        "BRUCK, 4096, BRUCK",
+        "RING,  1,    RING",
+    })
+    void allgather(AllgatherAlgorithm forced, long kib, AllgatherAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.allgather(DEFAULTS.withAllgather(forced), kib * KIB));
+    }
+
+    @ParameterizedTest(name = "bcast {0}: {1} ranks, {2} KiB -> {3}")
+    @CsvSource({
+        "AUTO,              4, 255, BINOMIAL",
+        "AUTO,              4, 256, SCATTER_ALLGATHER",
+        "AUTO,              3, 256, SCATTER_ALLGATHER",
+        "AUTO,              2, 4096, BINOMIAL",
+        "BINOMIAL,          8, 4096, BINOMIAL",
+        "SCATTER_ALLGATHER, 2, 1,   SCATTER_ALLGATHER",
+    })
+    void bcast(BcastAlgorithm forced, int ranks, long kib, BcastAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.bcast(DEFAULTS.withBcast(forced), ranks, kib * KIB));
+    }
+
+    @ParameterizedTest(name = "reduce {0}: associative={1} -> {2}")
+    @CsvSource({
+        "AUTO,     true,  BINOMIAL",
+        "AUTO,     false, LINEAR",
+        "LINEAR,   true,  LINEAR",
+        "BINOMIAL, true,  BINOMIAL",
+        "BINOMIAL, false, LINEAR",
+    })
+    void reduce(ReduceAlgorithm forced, boolean associative, ReduceAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), associative));
+    }
+
+    @ParameterizedTest(name = "alltoall {0}: {1} bytes sent -> {2}")
+    @CsvSource({
+        "AUTO,     0,     POSTED",
+        "AUTO,     65535, POSTED",
+        "AUTO,     65536, PAIRWISE",
+        "POSTED,   9999999, POSTED",
+        "PAIRWISE, 1,     PAIRWISE",
+    })
+    void alltoall(AlltoallAlgorithm forced, long bytes, AlltoallAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.alltoall(DEFAULTS.withAlltoall(forced), bytes));
+    }
+
+    @ParameterizedTest(name = "thresholds move the switch: ring from {0} KiB (2 ranks {1} KiB)")
+    @CsvSource({"64, 128", "1024, 8192"})
+    void thresholdsAreTuningFields(long ringKib, long twoRankKib) {
+        Tuning t = DEFAULTS.withThresholds(Tuning.DEFAULT_BRUCK_MAX_BYTES, ringKib * KIB, twoRankKib * KIB,
+                Tuning.DEFAULT_BCAST_LARGE_MIN_BYTES, Tuning.DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES);
+        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING, AlgorithmChoice.allreduce(t, 4, ringKib * KIB - 1, true, true));
+        assertEquals(AllreduceAlgorithm.RING, AlgorithmChoice.allreduce(t, 4, ringKib * KIB, true, true));
+        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING, AlgorithmChoice.allreduce(t, 2, twoRankKib * KIB - 1, true, true));
+        assertEquals(AllreduceAlgorithm.RING, AlgorithmChoice.allreduce(t, 2, twoRankKib * KIB, true, true));
+    }
+}
