@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.jfmi.worker.data.GalaxyGenerator;
+import io.jfmi.worker.json.JsonCodec;
 import io.jfmi.worker.job.Metrics;
 import io.jfmi.worker.job.ResultFiles;
 import io.jfmi.worker.launch.RankProcesses;
@@ -15,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +55,7 @@ class InferenceJobIT {
                     .results().count(), "one Lambda-style REPORT line per rank:\n" + r.output());
             float[][] csv = readPredictions(out.resolve(ResultFiles.PREDICTIONS), 701, n);
             Metrics fromCsv = Metrics.of(csv[0], csv[1]);
-            String json = Files.readString(out.resolve(ResultFiles.METRICS));
+            JsonObject json = JsonCodec.readObject(out.resolve(ResultFiles.METRICS));
             assertClose(fromCsv.mae(), number(json, "MAE"), "MAE");
             assertClose(fromCsv.mse(), number(json, "MSE"), "MSE");
             assertClose(fromCsv.rmse(), number(json, "RMSE"), "RMSE");
@@ -62,11 +64,9 @@ class InferenceJobIT {
             assertClose(fromCsv.r2(), number(json, "R2"), "R2");
             assertClose(fromCsv.outlierFraction(), number(json, "outlier_fraction"), "outlier fraction");
             assertTrue(fromCsv.r2() > 0.5, "the shipped model has learned z: R^2 " + fromCsv.r2());
-            String info = Files.readString(out.resolve(ResultFiles.EXECUTION_INFO));
-            for (String key : STUDY_KEYS) {
-                assertEquals(n + 1, info.split(Pattern.quote("\"" + key + "\""), -1).length - 1,
-                        key + " per rank and combined");
-            }
+            assertEquals(701, json.get("samples").getAsLong());
+            checkExecutionInfo(JsonCodec.readObject(out.resolve(ResultFiles.EXECUTION_INFO)), n, 701, 64,
+                    samplesPerRank(out.resolve(ResultFiles.PREDICTIONS), n));
             assertTrue(Files.size(out.resolve("redshift.png")) > 1000 && Files.size(out.resolve("throughput.png"))
                     > 1000, "plots written");
             try (var leftovers = Files.list(out)) {
@@ -153,10 +153,67 @@ class InferenceJobIT {
         return out;
     }
 
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.E]+)").matcher(json);
-        assertTrue(m.find(), key + " in " + json);
-        return Double.parseDouble(m.group(1));
+    private static double number(JsonObject json, String key) {
+        assertTrue(json.has(key) && !json.get(key).isJsonNull(), key + " in " + json);
+        return json.get(key).getAsDouble();
+    }
+
+    /** How many predictions.csv rows each rank produced. */
+    static long[] samplesPerRank(Path csv, int worldSize) throws Exception {
+        long[] counts = new long[worldSize];
+        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            counts[Integer.parseInt(line.substring(line.lastIndexOf(',') + 1))]++;
+        }
+        return counts;
+    }
+
+    /**
+     * The execution record's values, not just its keys: every study key per rank and combined; each rank's samples
+     * are the rows it wrote; batches follow from samples and the batch size; times are positive and agree with each
+     * other (seconds per batch times batches is the inference time; the job's wall time covers the slowest rank).
+     */
+    static void checkExecutionInfo(JsonObject info, int worldSize, long total, int batchSize, long[] csvRows) {
+        assertEquals(worldSize, info.get("world_size").getAsInt());
+        JsonArray ranks = info.getAsJsonArray("ranks");
+        assertEquals(worldSize, ranks.size(), "one record per rank");
+        long samples = 0;
+        long batches = 0;
+        double slowest = 0;
+        for (int r = 0; r < worldSize; r++) {
+            JsonObject rank = ranks.get(r).getAsJsonObject();
+            for (String key : STUDY_KEYS) {
+                assertTrue(rank.has(key), "rank " + r + " lacks " + key);
+            }
+            assertEquals(r, rank.get("rank").getAsInt());
+            long mine = rank.get("samples").getAsLong();
+            assertEquals(csvRows[r], mine, "rank " + r + " samples vs its rows in predictions.csv");
+            long myBatches = rank.get("num_batches").getAsLong();
+            assertEquals((mine + batchSize - 1) / batchSize, myBatches, "rank " + r + " batches for " + mine);
+            assertEquals(batchSize, rank.get("batch_size").getAsInt());
+            double inference = rank.get("inference_seconds").getAsDouble();
+            assertTrue(inference > 0, "rank " + r + " inference time " + inference);
+            assertTrue(rank.get("total_cpu_time (seconds)").getAsDouble() > 0, "rank " + r + " CPU time");
+            assertTrue(rank.get("total_cpu_memory (MB)").getAsDouble() > 0, "rank " + r + " memory");
+            assertEquals(inference, rank.get("execution_time (seconds/batch)").getAsDouble() * myBatches,
+                    1e-9 * Math.max(1, inference), "rank " + r + " seconds per batch x batches");
+            assertEquals(mine / inference, rank.get("sample_persec").getAsDouble(), 1e-6 * (mine / inference),
+                    "rank " + r + " samples per second");
+            samples += mine;
+            batches += myBatches;
+            slowest = Math.max(slowest, inference);
+        }
+        assertEquals(total, samples, "the ranks' samples add up to the dataset");
+        JsonObject combined = info.getAsJsonObject("combined");
+        for (String key : STUDY_KEYS) {
+            assertTrue(combined.has(key), "combined record lacks " + key);
+        }
+        assertEquals(total, combined.get("samples").getAsLong());
+        assertEquals(batches, combined.get("num_batches").getAsLong());
+        assertEquals(slowest, combined.get("slowest_rank_inference_seconds").getAsDouble(), 1e-12);
+        double wall = combined.get("job_wall_seconds").getAsDouble();
+        assertTrue(wall >= slowest, "job wall time " + wall + " s covers the slowest rank's " + slowest + " s");
+        double collective = combined.get("collective_seconds").getAsDouble();
+        assertTrue(collective >= 0 && collective <= wall, "collective time " + collective + " within wall " + wall);
     }
 
     private static void assertClose(double expected, double actual, String what) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import io.jfmi.benchmarks.Exec;
 import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.job.AtomicFiles;
+import io.jfmi.worker.json.JsonCodec;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
@@ -189,9 +189,16 @@ public final class ColdStartCommand implements Callable<Integer> {
         Path bucket = out.resolve("bucket");
         GalaxyGenerator.generate(samples, 5).save(bucket.resolve("study/data/galaxies.npz"));
         Path event = out.resolve("event.json");
-        Files.writeString(event, String.format(Locale.ROOT, "{\"bucket\": \"%s\", \"world_size\": 1, \"rank\": 0, "
-                + "\"object_type\": \"folder\", \"S3_object_name\": \"study\", \"data_path\": "
-                + "\"/tmp/study/data/galaxies.npz\", \"batch_size\": 256, \"result_path\": \"results\"}", bucket));
+        JsonObject json = new JsonObject();
+        json.addProperty("bucket", bucket.toString());
+        json.addProperty("world_size", 1);
+        json.addProperty("rank", 0);
+        json.addProperty("object_type", "folder");
+        json.addProperty("S3_object_name", "study");
+        json.addProperty("data_path", "/tmp/study/data/galaxies.npz");
+        json.addProperty("batch_size", 256);
+        json.addProperty("result_path", "results");
+        Files.writeString(event, JsonCodec.write(json));
         return event;
     }
 

@@ -1,17 +1,18 @@
 package io.jfmi.benchmarks.collective;
 
+import com.google.gson.JsonObject;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.FmiException;
 import io.jfmi.worker.cli.JobOptions;
+import io.jfmi.worker.json.JsonCodec;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One rank of the collective benchmark (started by {@link CollectivesCommand}). For each op and size: verify one
@@ -109,11 +110,11 @@ public final class CollectiveBenchRank implements Callable<Integer> {
             p50 = Math.max(p50, all[3 * r + 1]);
             p99 = Math.max(p99, all[3 * r + 2]);
         }
-        System.out.println(RESULT_PREFIX + String.format(Locale.ROOT,
-                "{\"system\":\"jfmi\",\"ranks\":%d,\"op\":\"%s\",\"bytes\":%d,\"iterations\":%d,"
-                        + "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"verified\":%b}",
-                comm.size(), op.label(), size, iters, meanSum / comm.size() / 1000.0, p50 / 1000.0,
-                p99 / 1000.0, verify));
+        ResultRow row = new ResultRow("jfmi", comm.size(), op.label(), size, iters, meanSum / comm.size() / 1000.0,
+                p50 / 1000.0, p99 / 1000.0);
+        JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
+        line.addProperty("verified", verify);
+        System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
         System.out.flush();
     }
 }

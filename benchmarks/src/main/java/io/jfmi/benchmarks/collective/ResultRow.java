@@ -1,27 +1,20 @@
 package io.jfmi.benchmarks.collective;
 
 import io.jfmi.benchmarks.Sizes;
+import io.jfmi.worker.json.JsonCodec;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** One measured (system, ranks, op, size) point, parsed from a RESULT line. */
+/**
+ * One measured (system, ranks, op, size) point, parsed from the JSON object of a RESULT or PART line (jfmi's
+ * ranks, osu_coll.c and gloo_coll.py all print one); keys in snake_case, extra keys (e.g. "verified") ignored.
+ */
 public record ResultRow(String system, int ranks, String op, long bytes, int iterations, double meanUs,
         double p50Us, double p99Us) {
 
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\\s*\"?([^,\"}]+)\"?");
-
     public static ResultRow parse(String json) {
-        java.util.Map<String, String> f = new java.util.HashMap<>();
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) {
-            f.put(m.group(1), m.group(2));
-        }
-        return new ResultRow(f.get("system"), Integer.parseInt(f.get("ranks")), f.get("op"),
-                Long.parseLong(f.get("bytes")), Integer.parseInt(f.get("iterations")),
-                Double.parseDouble(f.get("mean_us")), Double.parseDouble(f.get("p50_us")),
-                Double.parseDouble(f.get("p99_us")));
+        return JsonCodec.bind(JsonCodec.parseObject(json, "result line"), ResultRow.class, "result line '" + json + "'",
+                "system", "ranks", "op", "bytes", "iterations", "mean_us", "p50_us", "p99_us");
     }
 
     public static String table(List<ResultRow> rows) {
@@ -36,14 +29,7 @@ public record ResultRow(String system, int ranks, String op, long bytes, int ite
     }
 
     public static String json(List<ResultRow> rows) {
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < rows.size(); i++) {
-            ResultRow r = rows.get(i);
-            sb.append(String.format(Locale.ROOT, "  {\"system\":\"%s\",\"ranks\":%d,\"op\":\"%s\",\"bytes\":%d,"
-                    + "\"iterations\":%d,\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}%s%n", r.system, r.ranks,
-                    r.op, r.bytes, r.iterations, r.meanUs, r.p50Us, r.p99Us, i + 1 < rows.size() ? "," : ""));
-        }
-        return sb.append("]\n").toString();
+        return JsonCodec.write(rows);
     }
 
     /** Combines per-rank PART rows of one point: mean averaged over ranks, p50 and p99 of the slowest rank. */

@@ -1,6 +1,8 @@
 package io.jfmi.benchmarks.inference;
 
+import com.google.gson.JsonObject;
 import io.jfmi.benchmarks.Exec;
+import io.jfmi.worker.json.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -158,8 +158,8 @@ public final class InferenceCommand implements Callable<Integer> {
         if (!Files.isRegularFile(info)) {
             return Double.NaN;
         }
-        Matcher m = Pattern.compile("\"flops_per_sample\": ([0-9.eE+]+)").matcher(Files.readString(info));
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        JsonObject json = JsonCodec.readObject(info);
+        return json.has("flops_per_sample") ? json.get("flops_per_sample").getAsDouble() : Double.NaN;
     }
 
     private Path extract(String resource) throws IOException {

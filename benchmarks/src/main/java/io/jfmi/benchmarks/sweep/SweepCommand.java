@@ -174,9 +174,13 @@ public final class SweepCommand implements Callable<Integer> {
      */
     private PartitionRun runOne(Path bucket, String size, String file) throws Exception {
         String name = size + "-" + file.replace(".npz", "");
-        JsonObject payload = JsonParser.parseString(String.format(Locale.ROOT, "{\"bucket\": \"%s\", "
-                + "\"data_bucket\": \"%s\", \"data_prefix\": \"%s/%s\", \"file_limit\": 1, \"batch_size\": %d, "
-                + "\"result_path\": \"results/%s\"}", bucket, bucket, size, file, batchSize, name)).getAsJsonObject();
+        JsonObject payload = new JsonObject();
+        payload.addProperty("bucket", bucket.toString());
+        payload.addProperty("data_bucket", bucket.toString());
+        payload.addProperty("data_prefix", size + "/" + file);
+        payload.addProperty("file_limit", 1);
+        payload.addProperty("batch_size", batchSize);
+        payload.addProperty("result_path", "results/" + name);
         JsonObject definition = StateMachineDefinition.build(new StateMachineDefinition.Settings(1, FUNCTION,
                 List.copyOf(payload.keySet()), "127.0.0.1:1", null, null, StateMachineDefinition.MapMode.auto));
         PartitionRun[] measured = new PartitionRun[1];

@@ -1,10 +1,10 @@
 package io.jfmi.worker.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.jfmi.protocol.SecretFile;
 import io.jfmi.worker.job.AtomicFiles;
+import io.jfmi.worker.json.JsonCodec;
 import io.jfmi.worker.launch.LocalServer;
 import io.jfmi.worker.orchestrate.ChildJvmInvoker;
 import io.jfmi.worker.orchestrate.OrchestrationException;
@@ -97,8 +97,7 @@ public final class OrchestrateCommand implements Callable<Integer> {
                 System.out.println("execution " + execution + " failed: " + e.getMessage());
                 return 2;
             }
-            String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                    .toJson(output);
+            String text = JsonCodec.GSON.toJson(output);
             System.out.println("execution " + execution + " succeeded; output:");
             System.out.println(text);
             if (out != null) {

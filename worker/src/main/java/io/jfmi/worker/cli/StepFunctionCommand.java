@@ -1,8 +1,8 @@
 package io.jfmi.worker.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.jfmi.worker.job.AtomicFiles;
+import io.jfmi.worker.json.JsonCodec;
 import io.jfmi.worker.orchestrate.StateMachineDefinition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class StepFunctionCommand implements Callable<Integer> {
         }
         JsonObject definition = StateMachineDefinition.build(new StateMachineDefinition.Settings(worldSize, function,
                 keys, rendezvous, bucket, resultPath, map));
-        AtomicFiles.writeString(out, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(definition) + "\n");
+        AtomicFiles.writeString(out, JsonCodec.write(definition));
         System.out.printf("wrote %s: %d ranks, %s Map, function %s%n", out, worldSize,
                 StateMachineDefinition.resolve(worldSize, map), function);
         return 0;

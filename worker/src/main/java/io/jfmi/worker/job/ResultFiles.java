@@ -1,5 +1,6 @@
 package io.jfmi.worker.job;
 
+import io.jfmi.worker.json.JsonCodec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -59,7 +60,7 @@ public final class ResultFiles {
     }
 
     public static void writeMetrics(Path file, Metrics m) throws IOException {
-        AtomicFiles.writeString(file, Json.write(metricsJson(m)));
+        AtomicFiles.writeString(file, JsonCodec.write(metricsJson(m)));
     }
 
     public static void writeExecutionInfo(Path file, RankStats[] ranks, JobFacts facts) throws IOException {
@@ -75,7 +76,7 @@ public final class ResultFiles {
             perRank.add(rankRecord(r));
         }
         root.put("ranks", perRank);
-        AtomicFiles.writeString(file, Json.write(root));
+        AtomicFiles.writeString(file, JsonCodec.write(root));
     }
 
     /** One rank's own record (the study's keys and jfmi's), with the job it belonged to. */
@@ -87,7 +88,7 @@ public final class ResultFiles {
         root.put("engine", engine);
         root.put("model", model);
         root.putAll(rankRecord(r));
-        AtomicFiles.writeString(file, Json.write(root));
+        AtomicFiles.writeString(file, JsonCodec.write(root));
     }
 
     static Map<String, Object> rankRecord(RankStats r) {

@@ -2,12 +2,11 @@ package io.jfmi.worker.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.jfmi.worker.json.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferenceHandler implements RequestStreamHandler {
     private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
     /** Default safety margin before the function timeout; JFMI_DEADLINE_MARGIN_SECONDS overrides it. */
     static final long DEFAULT_MARGIN_SECONDS = 10;
 
@@ -67,7 +64,7 @@ public final class InferenceHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Map<String, Object> summary = handle(readEvent(input), context);
-        output.write(GSON.toJson(summary).getBytes(StandardCharsets.UTF_8));
+        output.write(JsonCodec.GSON.toJson(summary).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Runs one event; throws (and so fails the invocation) with a message naming the problem. */
@@ -108,6 +105,6 @@ public final class InferenceHandler implements RequestStreamHandler {
     }
 
     public static String toJson(Object summary) {
-        return GSON.toJson(summary);
+        return JsonCodec.GSON.toJson(summary);
     }
 }

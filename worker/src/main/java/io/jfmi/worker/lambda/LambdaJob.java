@@ -12,6 +12,7 @@ import io.jfmi.worker.inference.RedshiftModel;
 import io.jfmi.worker.job.InferenceTask;
 import io.jfmi.worker.job.JobCombiner;
 import io.jfmi.worker.job.ResultFiles;
+import io.jfmi.worker.json.JsonCodec;
 import io.jfmi.worker.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -236,7 +237,7 @@ final class LambdaJob {
             }
             comm.barrier(); // every rank's objects are in
             if (comm.rank() == JobCombiner.ROOT) {
-                String marker = "{\"job\": \"" + comm.jobId() + "\", \"world_size\": " + comm.size() + "}\n";
+                String marker = JsonCodec.write(Map.of("job", comm.jobId(), "world_size", comm.size()));
                 bucket.put(prefix + "/" + SUCCESS, marker.getBytes(StandardCharsets.UTF_8));
                 keys.add(prefix + "/" + SUCCESS);
             }

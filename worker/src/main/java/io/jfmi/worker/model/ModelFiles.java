@@ -58,7 +58,7 @@ public final class ModelFiles {
             model.save(staging, NAME);
             Files.move(staging.resolve(PARAMS), dir.resolve(PARAMS), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            io.jfmi.worker.job.AtomicFiles.writeString(dir.resolve(DESCRIPTION), config.toJson() + "\n");
+            io.jfmi.worker.job.AtomicFiles.writeString(dir.resolve(DESCRIPTION), config.toJson());
         } finally {
             try (var left = Files.list(staging)) {
                 for (Path f : left.toList()) {

@@ -1,9 +1,10 @@
 package io.jfmi.worker.model;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.jfmi.worker.json.JsonCodec;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The sizes of a ViT_Astro network and the fixed input scaling it was trained with. {@link #full()} is the
@@ -26,6 +27,7 @@ public record VitAstroConfig(int embedding, int depth, int heads, int mlpRatio, 
         int headWidth, int stemWidth, float imageScale, float[] magMean, float[] magStd) {
     public static final int PATCH = 8;
     public static final int MAG_LAYERS = 4;
+    private static final String ARCHITECTURE = "vit_astro";
 
     public VitAstroConfig {
         if (embedding % heads != 0) {
@@ -62,64 +64,29 @@ public record VitAstroConfig(int embedding, int depth, int heads, int mlpRatio, 
                 imageScale, magMean.clone(), magStd.clone());
     }
 
+    /** The model description file: these fields in snake_case, tagged with the architecture. */
     public String toJson() {
-        return String.format(Locale.ROOT, "{\"architecture\":\"vit_astro\",\"embedding\":%d,\"depth\":%d,\"heads\":%d,"
-                + "\"mlp_ratio\":%d,\"branch_width\":%d,\"mag_width\":%d,\"head_width\":%d,\"stem_width\":%d,"
-                + "\"image_scale\":%s,\"mag_mean\":%s,\"mag_std\":%s}", embedding, depth, heads, mlpRatio,
-                branchWidth, magWidth, headWidth, stemWidth, Float.toString(imageScale), array(magMean),
-                array(magStd));
+        JsonObject json = new JsonObject();
+        json.addProperty("architecture", ARCHITECTURE);
+        JsonCodec.GSON.toJsonTree(this).getAsJsonObject().entrySet().forEach(e -> json.add(e.getKey(), e.getValue()));
+        return JsonCodec.write(json);
     }
 
     /** Parses what {@link #toJson()} wrote; {@code source} names the file in errors. */
     public static VitAstroConfig fromJson(String json, String source) {
-        if (!json.contains("\"architecture\":\"vit_astro\"")) {
-            throw new IllegalArgumentException(source + ": not a vit_astro model description");
+        JsonObject object = JsonCodec.parseObject(json, source);
+        JsonElement architecture = object.get("architecture");
+        if (architecture == null || !architecture.isJsonPrimitive()
+                || !ARCHITECTURE.equals(architecture.getAsString())) {
+            throw new IllegalArgumentException(source + ": not a " + ARCHITECTURE + " model description");
         }
-        return new VitAstroConfig(integer(json, "embedding", source), integer(json, "depth", source),
-                integer(json, "heads", source), integer(json, "mlp_ratio", source),
-                integer(json, "branch_width", source), integer(json, "mag_width", source),
-                integer(json, "head_width", source), integer(json, "stem_width", source),
-                Float.parseFloat(field(json, "image_scale", "[-0-9.eE]+", source)),
-                floats(field(json, "mag_mean", "\\[[^]]*]", source)), floats(field(json, "mag_std", "\\[[^]]*]",
-                        source)));
+        return JsonCodec.bind(object, VitAstroConfig.class, source, "embedding", "depth", "heads", "mlp_ratio",
+                "branch_width", "mag_width", "head_width", "stem_width", "image_scale", "mag_mean", "mag_std");
     }
 
     private static float[] ones() {
         float[] a = new float[5];
         Arrays.fill(a, 1f);
-        return a;
-    }
-
-    private static String array(float[] a) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < a.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(Float.toString(a[i]));
-        }
-        return sb.append(']').toString();
-    }
-
-    private static int integer(String json, String key, String source) {
-        return Integer.parseInt(field(json, key, "\\d+", source));
-    }
-
-    private static String field(String json, String key, String valuePattern, String source) {
-        Matcher m = Pattern.compile("\"" + key + "\":(" + valuePattern + ")").matcher(json);
-        if (!m.find()) {
-            throw new IllegalArgumentException(source + ": missing or malformed \"" + key + "\"");
-        }
-        return m.group(1);
-    }
-
-    private static float[] floats(String list) {
-        String body = list.substring(1, list.length() - 1).trim();
-        if (body.isEmpty()) {
-            return new float[0];
-        }
-        String[] parts = body.split(",");
-        float[] a = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            a[i] = Float.parseFloat(parts[i].trim());
-        }
         return a;
     }
 }
