@@ -1,7 +1,6 @@
 package io.jfmi.core;
 
 import io.jfmi.protocol.Limits;
-import io.jfmi.core.Tuning;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;

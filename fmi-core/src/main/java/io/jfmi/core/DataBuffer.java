@@ -1,5 +1,6 @@
 package io.jfmi.core;
 
+import io.jfmi.core.util.ByteSizes;
 import io.jfmi.core.util.Scratch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +21,7 @@ public final class DataBuffer {
     private ByteBuffer inPlaceView;
 
     private DataBuffer(DataType type, int count, Object array, ByteBuffer region) {
+        ByteSizes.product(count, type.size(), "a buffer of " + count + " " + type + " elements");
         this.type = type;
         this.count = count;
         this.array = array;
@@ -67,7 +69,7 @@ public final class DataBuffer {
     }
 
     public int byteSize() {
-        return count * type.size();
+        return Math.multiplyExact(count, type.size()); // checked in the constructor; exact all the same
     }
 
     /** A little-endian view from 0 to byteSize holding the contents (copied into scratch for typed arrays). */

@@ -3,12 +3,12 @@ package io.jfmi.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jfmi.core.Tuning;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,14 +36,28 @@ class CollectivesTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 7, 8})
-    void barrierCompletesRepeatedly(int n) throws Exception {
-        List<Integer> done = ThreadedJob.run(n, comm -> {
-            for (int i = 0; i < 50; i++) {
+    void noRankLeavesABarrierBeforeTheLastOneEnters(int n) throws Exception {
+        int rounds = 30;
+        AtomicIntegerArray entered = new AtomicIntegerArray(rounds);
+        List<String> early = ThreadedJob.run(n, comm -> {
+            StringBuilder violations = new StringBuilder();
+            for (int i = 0; i < rounds; i++) {
+                if (comm.rank() == i % n) {
+                    Thread.sleep(3); // a late rank each round: a barrier that does not wait lets the others run on
+                }
+                entered.incrementAndGet(i);
                 comm.barrier();
+                int seen = entered.get(i);
+                if (seen != n) {
+                    violations.append("round ").append(i).append(": left with ").append(seen).append(" of ")
+                            .append(n).append(" entered; ");
+                }
             }
-            return 50;
+            return violations.toString();
         });
-        assertEquals(n, done.size());
+        for (int r = 0; r < n; r++) {
+            assertEquals("", early.get(r), "rank " + r);
+        }
     }
 
     @ParameterizedTest

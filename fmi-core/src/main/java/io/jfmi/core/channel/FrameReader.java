@@ -159,7 +159,7 @@ final class FrameReader {
                     jobId, Tags.callOf(tag), inbox.peer, op.displayName(), total, rank, posted.op.displayName(),
                     posted.expected));
         }
-        inbox.arrivingUnexpected = new UnexpectedMessage(op, tag, total);
+        inbox.arrivingUnexpected = inbox.obtain(op, tag, total);
     }
 
     private static boolean continues(PeerInbox inbox, OpCode op, int tag) {
@@ -211,6 +211,7 @@ final class FrameReader {
                     r.op.displayName(), jobId, inbox.peer, total, rank, r.allowShorter ? "at most " : "", r.expected));
         }
         r.dest.put(m.data);
+        inbox.recycle(m);
         r.received = total;
         r.done = true;
         if (inbox.posted == r) {

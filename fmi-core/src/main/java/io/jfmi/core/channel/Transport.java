@@ -189,7 +189,7 @@ public final class Transport implements AutoCloseable {
     }
 
     private void sendToSelf(SendRequest s) {
-        UnexpectedMessage m = new UnexpectedMessage(s.op, s.tag, s.total);
+        UnexpectedMessage m = inboxes[rank].obtain(s.op, s.tag, s.total);
         m.data.put(s.data).flip();
         inboxes[rank].early.addLast(m);
         s.done = true;

@@ -4,6 +4,7 @@ import io.jfmi.core.DataType;
 import io.jfmi.core.ReduceOp;
 import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
+import io.jfmi.core.util.ByteSizes;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
@@ -94,7 +95,8 @@ public final class Reduce {
             ex.await();
             return;
         }
-        ByteBuffer all = ctx.scratch().get(Scratch.TEMP_A, n * bytes);
+        ByteBuffer all = ctx.scratch().get(Scratch.TEMP_A, ByteSizes.product(n, bytes,
+                "the root's scratch for a linear reduce (every rank's contribution, in rank order)"));
         for (int p = 0; p < n; p++) {
             if (p == root) {
                 LocalCopy.copy(in, 0, all, p * bytes, bytes);

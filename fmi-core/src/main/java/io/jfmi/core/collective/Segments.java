@@ -15,6 +15,6 @@ final class Segments {
 
     /** Number of segments of {@code segment} bytes covering {@code bytes} (at least 1, even for 0 bytes). */
     static int count(int bytes, int segment) {
-        return Math.max(1, (bytes + segment - 1) / segment);
+        return (int) Math.max(1, ((long) bytes + segment - 1) / segment);
     }
 }
