@@ -181,12 +181,9 @@ public final class InferenceCommand implements Callable<Integer> {
         sb.append("| system | batch | threads | samples/s | vs best peer | p50 ms | p99 ms | peak RSS MB | GFLOP/s | % of "
                 + "matmul peak |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (InferenceRow r : rows) {
-            double best = rows.stream().filter(o -> o.batch() == r.batch() && o.threads() == r.threads()
-                    && (o.system().equals("ort-java") || o.system().equals("python-pytorch")))
-                    .mapToDouble(InferenceRow::samplesPerSecond).max().orElse(Double.NaN);
             double gflops = r.samplesPerSecond() * flops / 1e9;
             sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2fx | %.1f | %.1f | %d | %.1f | %.0f%% |%n",
-                    r.system(), r.batch(), r.threads(), r.samplesPerSecond(), r.samplesPerSecond() / best, r.p50Ms(),
+                    r.system(), r.batch(), r.threads(), r.samplesPerSecond(), r.vsBestPeer(rows), r.p50Ms(),
                     r.p99Ms(), r.peakRssMb(), gflops, 100 * gflops / peak.getOrDefault(r.threads(), Double.NaN)));
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package io.jfmi.benchmarks.inference;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -23,6 +24,19 @@ public record InferenceRow(String system, int batch, int threads, double samples
         return new InferenceRow(system, batch, threads, f.get("samples_per_s"), f.get("p50_ms"), f.get("p99_ms"),
                 f.get("peak_rss_mb").longValue(), f.get("rss_first_mb").longValue(),
                 f.get("rss_last_mb").longValue(), f.get("batches").intValue());
+    }
+
+    /** Systems a user would pick instead of jfmi's engines; the table compares every row with the faster one. */
+    static final List<String> PEERS = List.of("ort-java", "python-pytorch");
+
+    /**
+     * This row's throughput over the best peer's at the same batch size and thread count (1.0 = as fast; NaN when
+     * no peer ran that point).
+     */
+    double vsBestPeer(List<InferenceRow> rows) {
+        double best = rows.stream().filter(o -> o.batch == batch && o.threads == threads && PEERS.contains(o.system))
+                .mapToDouble(InferenceRow::samplesPerSecond).max().orElse(Double.NaN);
+        return samplesPerSecond / best;
     }
 
     static String csvHeader() {
