@@ -1,6 +1,7 @@
 package io.jfmi.rendezvous;
 
 import io.jfmi.protocol.SecretFile;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,8 +55,28 @@ public final class RendezvousMain implements Callable<Integer> {
             + "listening; for scripts that use port 0.")
     Path portFile;
 
+    /** Exit code for bad arguments, as the worker's commands use (sysexits EX_USAGE). */
+    static final int BAD_ARGUMENTS = 64;
+    /** Exit code when the secret file or the port file cannot be read or written. */
+    static final int IO_ERROR = 1;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RendezvousMain()).execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs the server with {@code args}; returns only when it stops, or at once with an error's exit code. */
+    static int execute(String... args) {
+        CommandLine cl = new CommandLine(new RendezvousMain());
+        cl.getCommandSpec().exitCodeOnInvalidInput(BAD_ARGUMENTS);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            boolean badValue = ex instanceof IllegalArgumentException;
+            if (!badValue && !(ex instanceof IOException)) {
+                throw ex;
+            }
+            cmd.getErr().println("error: " + ex.getMessage());
+            return badValue ? BAD_ARGUMENTS : IO_ERROR;
+        });
+        return cl.execute(args);
     }
 
     @Override

@@ -64,10 +64,22 @@ class WorkerCliTest {
     }
 
     @Test
-    void unknownOptionShowsUsage() {
+    void unknownOptionShowsUsageAndExitsAsBadArguments() {
         int[] code = new int[1];
         String[] io = captureErr(() -> code[0] = WorkerMain.execute("launch", "--no-such-option"));
-        assertEquals(2, code[0]);
+        assertEquals(64, code[0], "README: 64 bad arguments (2 is a failed job)");
         assertTrue(io[1].contains("Unknown option"), io[1]);
+        io = captureErr(() -> code[0] = WorkerMain.execute("generate", "--samples", "many"));
+        assertEquals(64, code[0]);
+        assertTrue(io[1].contains("many"), io[1]);
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenExitsOneNamingIt() {
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("generate", "--samples", "4", "--out",
+                "/proc/jfmi-no-such-dir/galaxies.npz"));
+        assertEquals(1, code[0], "README: 1 an input or output file could not be used");
+        assertTrue(io[1].contains("/proc/jfmi-no-such-dir"), io[1]);
     }
 }

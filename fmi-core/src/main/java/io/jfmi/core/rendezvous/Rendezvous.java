@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * How ranks of a job find each other and agree on channels. {@link ServerRendezvous} talks to the rendezvous
  * server; {@link InProcessRendezvous} joins threads of one JVM (tests, single-process jobs). Calls happen in this
- * order: join, agreeOnRelay, openRelay (only when some peer is relayed), watch, then leave or abort.
+ * order: join, agreeOnChannels (then reportPunched when the plan asks to punch), openRelay (only when some peer
+ * is relayed), watch, then leave or abort.
  */
 public interface Rendezvous extends AutoCloseable {
 

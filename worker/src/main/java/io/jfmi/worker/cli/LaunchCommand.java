@@ -117,7 +117,7 @@ public final class LaunchCommand implements Callable<Integer> {
                 System.out.printf("jfmi launch: results in %s: %s, %s, %s, redshift.png, throughput.png%n", out,
                         ResultFiles.METRICS, ResultFiles.PREDICTIONS, ResultFiles.EXECUTION_INFO);
             }
-            return outcome.succeeded() ? 0 : 1;
+            return outcome.succeeded() ? ExitCodes.OK : ExitCodes.JOB_FAILED;
         }
     }
 

@@ -95,7 +95,7 @@ public final class OrchestrateCommand implements Callable<Integer> {
                 output = runner.run(machine, input, execution);
             } catch (OrchestrationException e) {
                 System.out.println("execution " + execution + " failed: " + e.getMessage());
-                return 2;
+                return ExitCodes.JOB_FAILED;
             }
             String text = JsonCodec.GSON.toJson(output);
             System.out.println("execution " + execution + " succeeded; output:");

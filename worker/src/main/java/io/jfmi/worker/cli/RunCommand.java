@@ -88,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
             };
         } catch (FmiException e) {
             System.err.println("rank " + job.rank + " of job '" + job.job + "' failed: " + e.getMessage());
-            return 2;
+            return ExitCodes.JOB_FAILED;
         }
     }
 }

@@ -1,0 +1,57 @@
+package io.jfmi.rendezvous;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's command line refuses bad input before binding anything, with the exit codes the README gives. */
+class RendezvousMainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnknownOptionOrABadNumberExits64() {
+        assertEquals(64, run("--no-such-option").code);
+        Result r = run("--port", "seventy");
+        assertEquals(64, r.code);
+        assertTrue(r.err.contains("seventy"), r.err);
+    }
+
+    @Test
+    void anOutOfRangeLimitIsNamedAndExits64() throws Exception {
+        Result r = run("--secret-file", dir.resolve("s").toString(), "--port", "0", "--http-port", "-1",
+                "--max-frame-bytes", "0");
+        assertEquals(64, r.code, r.err);
+        assertTrue(r.err.startsWith("error: ") && r.err.contains("frame"), r.err);
+    }
+
+    @Test
+    void anUnreadableSecretFileExits1NamingIt() throws Exception {
+        Path secret = Files.createDirectory(dir.resolve("secret-is-a-directory"));
+        Result r = run("--secret-file", secret.toString(), "--port", "0", "--http-port", "-1");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.contains(secret.toString()), r.err);
+    }
+
+    private record Result(int code, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = RendezvousMain.execute(args);
+            return new Result(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+}
