@@ -1,24 +1,25 @@
 package io.jfmi.worker;
 
+import io.jfmi.worker.cli.ClassArchiveCommand;
 import io.jfmi.worker.cli.Cli;
 import io.jfmi.worker.cli.ExportWeightsCommand;
 import io.jfmi.worker.cli.GenerateCommand;
 import io.jfmi.worker.cli.InvokeCommand;
-import io.jfmi.worker.cli.PartitionCommand;
 import io.jfmi.worker.cli.LaunchCommand;
 import io.jfmi.worker.cli.OrchestrateCommand;
+import io.jfmi.worker.cli.PartitionCommand;
 import io.jfmi.worker.cli.RunCommand;
 import io.jfmi.worker.cli.StepFunctionCommand;
 import io.jfmi.worker.cli.TrainCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar worker.jar <command>}. */
 @Command(name = "worker", mixinStandardHelpOptions = true, version = "jfmi worker 0.1.0",
         description = "A jfmi rank, and a launcher for whole local jobs.",
         subcommands = {RunCommand.class, LaunchCommand.class, GenerateCommand.class, PartitionCommand.class,
             TrainCommand.class, InvokeCommand.class, ExportWeightsCommand.class, StepFunctionCommand.class,
-            OrchestrateCommand.class,
+            OrchestrateCommand.class, ClassArchiveCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkerMain {
     private WorkerMain() {

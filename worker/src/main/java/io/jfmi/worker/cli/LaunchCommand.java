@@ -1,11 +1,14 @@
 package io.jfmi.worker.cli;
 
+import ai.djl.util.Utils;
 import io.jfmi.worker.WorkerMain;
 import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.inference.DjlSetup;
 import io.jfmi.worker.inference.EngineChoice;
+import io.jfmi.worker.inference.OrtNatives;
 import io.jfmi.worker.inference.ShippedModel;
 import io.jfmi.worker.job.ResultFiles;
+import io.jfmi.worker.launch.ClassDataArchive;
 import io.jfmi.worker.launch.LocalServer;
 import io.jfmi.worker.launch.RankProcesses;
 import java.nio.file.Files;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Start a local job: a rendezvous server in this process and one worker JVM per rank; print "
                 + "each rank's output and a summary. Exits non-zero when any rank fails.",
             "The default task is redshift inference: with no --data it generates --samples synthetic galaxies, with "
-                + "no --model it uses the small ViT_Astro shipped in worker.jar; results go to --out."})
+                + "no --model it uses the small ViT_Astro shipped in worker.jar (its ONNX form on ONNX Runtime; the DJL "
+                + "Block form with --engine pytorch); results go to --out."})
 public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--world-size", description = "Number of rank JVMs (default: ${DEFAULT-VALUE}).")
     int worldSize = 4;
@@ -43,7 +47,7 @@ public final class LaunchCommand implements Callable<Integer> {
     long seed = 7;
 
     @Option(names = "--model", paramLabel = "PATH", description = "infer: jfmi model folder, TorchScript .pt or "
-            + ".onnx (default: the shipped small ViT_Astro).")
+            + ".onnx (default: the shipped small ViT_Astro, as ONNX unless --engine pytorch).")
     Path model;
 
     @Option(names = "--engine", description = "infer: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -78,9 +82,12 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
-    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "Extra JVM option for every rank (repeatable; "
-            + "default: -Xmx1g).")
-    List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g"));
+    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for every rank (repeatable; "
+            + "default: -Xmx1g -XX:TieredStopAtLevel=1; giving any replaces both).")
+    List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
+
+    /** --jvm-opt plus what this launch adds (where the unpacked natives are). */
+    private final List<String> rankJvmOpts = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -88,6 +95,12 @@ public final class LaunchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--world-size must be 1..256 for a local job, got " + worldSize);
         }
         String id = jobId != null ? jobId : "local-" + System.currentTimeMillis();
+        rankJvmOpts.addAll(jvmOpts);
+        ClassDataArchive.runningJar().flatMap(ClassDataArchive::usableFor).ifPresent(archive -> {
+            if (jvmOpts.stream().noneMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClasses"))) {
+                rankJvmOpts.add("-XX:SharedArchiveFile=" + archive);
+            }
+        });
         List<String> args = switch (task) {
             case "infer" -> inferArgs();
             case "pi" -> new ArrayList<>(List.of("run", "--task", "pi", "--samples",
@@ -102,7 +115,7 @@ public final class LaunchCommand implements Callable<Integer> {
         try (LocalServer server = LocalServer.start()) {
             System.out.printf("jfmi launch: job '%s', %d ranks, task %s, rendezvous %s%s%n", id, worldSize, task,
                     server.address(), forceRelay ? ", all pairs relayed" : "");
-            RankProcesses.Spec spec = new RankProcesses.Spec(worldSize, jvmOpts, WorkerMain.class.getName(), args,
+            RankProcesses.Spec spec = new RankProcesses.Spec(worldSize, rankJvmOpts, WorkerMain.class.getName(), args,
                     server.address(), id, server.secretFile(), Duration.ofSeconds(deadlineSeconds),
                     Duration.ofSeconds(timeoutSeconds + 10));
             RankProcesses.Outcome outcome = RankProcesses.run(spec, RankProcesses.printer(System.out));
@@ -149,7 +162,13 @@ public final class LaunchCommand implements Callable<Integer> {
         }
         Path modelPath = model;
         if (modelPath == null) {
-            modelPath = ShippedModel.extractTo(out.resolve("model"));
+            // ONNX on ONNX Runtime unless --engine pytorch: the faster engine here, and no libtorch to unpack
+            modelPath = ShippedModel.extractFor(engine, out.resolve("model"));
+        }
+        if (modelPath.toString().endsWith(".onnx") || engine == EngineChoice.onnxruntime) {
+            // Unpacked once here instead of by every rank JVM at its start
+            OrtNatives.unpack(Utils.getCacheDir()).ifPresent(dir -> rankJvmOpts.add("-D" + OrtNatives.PROPERTY + "="
+                    + dir));
         }
         if (engine != EngineChoice.onnxruntime && !modelPath.toString().endsWith(".onnx")) {
             long t0 = System.nanoTime();

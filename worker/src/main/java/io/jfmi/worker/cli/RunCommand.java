@@ -6,6 +6,7 @@ import io.jfmi.worker.demo.PiDemo;
 import io.jfmi.worker.demo.Soak;
 import io.jfmi.worker.inference.DjlSetup;
 import io.jfmi.worker.inference.EngineChoice;
+import io.jfmi.worker.job.InferenceInputs;
 import io.jfmi.worker.job.InferenceTask;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -80,9 +81,12 @@ public final class RunCommand implements Callable<Integer> {
             settings = new InferenceTask.Settings(data, model, engine, batchSize, out, threads, memorySizeMb);
             DjlSetup.offline();
         }
-        try (Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
+        // The model and the data share load while this rank joins and waits for the others.
+        try (InferenceInputs inputs = settings == null ? null
+                : InferenceInputs.startLoading(settings, job.rank, job.worldSize);
+                Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
             return switch (task) {
-                case infer -> InferenceTask.run(comm, settings, System.out);
+                case infer -> InferenceTask.run(comm, settings, inputs, System.out);
                 case pi -> PiDemo.run(comm, samples, System.out);
                 case soak -> Soak.run(comm, seconds, System.out);
             };

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -59,8 +60,9 @@ public record GalaxyDataset(float[] images, double[] magnitudes, float[] redshif
     }
 
     /**
-     * Writes a compressed .npz atomically, streaming each array through a small buffer (no second copy of the
-     * dataset in memory).
+     * Writes an .npz atomically, streaming each array through a small buffer (no second copy of the dataset in
+     * memory). Entries are not compressed: noisy float images shrink by 7% at deflate level 1, which costs more
+     * time to write and to read than the bytes save.
      */
     public void save(Path file) throws IOException {
         int n = count();
@@ -70,22 +72,34 @@ public record GalaxyDataset(float[] images, double[] magnitudes, float[] redshif
         try {
             try (ZipOutputStream zip = new ZipOutputStream(
                     new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                zip.setLevel(1);
+                zip.setLevel(Deflater.NO_COMPRESSION);
                 zip.putNextEntry(new ZipEntry("images.npy"));
                 zip.write(Npy.header("<f4", new long[] {n, BANDS, SIDE, SIDE}));
-                writeValues(zip, images.length, (b, i) -> b.putFloat(images[i]));
+                writeFloats(zip, images);
                 zip.putNextEntry(new ZipEntry("magnitudes.npy"));
                 zip.write(Npy.header("<f8", new long[] {n, BANDS}));
                 writeValues(zip, magnitudes.length, (b, i) -> b.putDouble(magnitudes[i]));
                 zip.putNextEntry(new ZipEntry("redshifts.npy"));
                 zip.write(Npy.header("<f4", new long[] {n}));
-                writeValues(zip, redshifts.length, (b, i) -> b.putFloat(redshifts[i]));
+                writeFloats(zip, redshifts);
                 zip.closeEntry();
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Little-endian floats through a 64 KiB buffer, in bulk. */
+    private static void writeFloats(OutputStream out, float[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < values.length;) {
+            int n = Math.min(values.length - at, b.capacity() / Float.BYTES);
+            b.clear();
+            b.asFloatBuffer().put(values, at, n);
+            out.write(b.array(), 0, n * Float.BYTES);
+            at += n;
         }
     }
 

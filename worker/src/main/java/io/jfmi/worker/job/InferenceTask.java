@@ -2,11 +2,8 @@ package io.jfmi.worker.job;
 
 import io.jfmi.core.Communicator;
 import io.jfmi.worker.data.GalaxyDataset;
-import io.jfmi.worker.data.ShareReader;
 import io.jfmi.worker.inference.EngineChoice;
-import io.jfmi.worker.inference.ModelLoader;
 import io.jfmi.worker.inference.RedshiftModel;
-import io.jfmi.worker.inference.ShippedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One rank of the inference job: load the model and this rank's share, barrier, run the batches, combine with
- * collectives; rank 0 writes the result files. A rank that cannot load its inputs aborts the job, so every other
+ * One rank of the inference job: take the model and this rank's share ({@link InferenceInputs}), barrier, run the
+ * batches, combine with collectives; rank 0 writes the result files. A rank that cannot load its inputs aborts the job, so every other
  * rank fails at once with that rank's reason instead of waiting.
  */
 public final class InferenceTask {
@@ -42,27 +39,22 @@ public final class InferenceTask {
     private InferenceTask() {
     }
 
-    /** Returns the process exit code: 0 when the job succeeded, 2 when this rank's inputs were bad. */
-    public static int run(Communicator comm, Settings s, PrintStream out) throws IOException {
-        int rank = comm.rank();
-        RedshiftModel model;
-        GalaxyDataset.Loaded share;
+    /**
+     * Runs this rank on inputs that {@link InferenceInputs#startLoading} began loading. Returns the process exit
+     * code: 0 when the job succeeded, 2 when this rank's inputs were bad (the job is aborted with the reason).
+     */
+    public static int run(Communicator comm, Settings s, InferenceInputs inputs, PrintStream out) throws IOException {
+        InferenceInputs.Loaded in;
         try {
-            model = s.model() != null ? ModelLoader.open(s.model(), s.engine(), s.threads()) : openShipped(s);
-            try {
-                share = ShareReader.read(s.data(), rank, comm.size());
-            } catch (IOException | RuntimeException e) {
-                model.close();
-                throw e;
-            }
+            in = inputs.take();
         } catch (IOException | RuntimeException e) {
-            String reason = "rank " + rank + " cannot start: " + e.getMessage();
+            String reason = "rank " + comm.rank() + " cannot start: " + e.getMessage();
             out.println(reason);
             comm.abort(reason);
             return 2;
         }
-        try (RedshiftModel m = model) {
-            execute(comm, m, share, s.data().toString(), s, out);
+        try (RedshiftModel m = in.model()) {
+            execute(comm, m, in.share(), s.data().toString(), s, out);
             return 0;
         }
     }
@@ -113,21 +105,6 @@ public final class InferenceTask {
         out.println(LambdaReport.line(comm.jobId() + "-rank-" + rank, durationMs, s.memorySizeMb(),
                 ProcessProbe.peakRssBytes() / (1024 * 1024), initMs));
         return new Outcome(mine, c, written, wall);
-    }
-
-    /** The shipped model, unpacked to a temporary folder that is removed once the weights are in memory. */
-    private static RedshiftModel openShipped(Settings s) throws IOException {
-        Path dir = Files.createTempDirectory("jfmi-model-");
-        try {
-            return ModelLoader.open(ShippedModel.extractTo(dir), s.engine(), s.threads());
-        } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
     }
 
     private static List<Path> writeResults(Communicator comm, Settings s, RedshiftModel m, JobCombiner.Combined c,
