@@ -16,7 +16,7 @@ def scaled(requested, floor, size, n, budget):
     """Same rule in every benchmark program: fewer calls for large messages."""
     if size <= 0:
         return requested
-    return max(floor, min(requested, budget // (size * n)))
+    return min(requested, max(floor, budget // (size * n)))
 
 
 def main():

@@ -20,8 +20,8 @@ static int cmp_double(const void *a, const void *b) {
 static int scaled(int requested, int floor, long bytes, int n, long budget) {
     if (bytes <= 0) return requested;
     long cap = budget / (bytes * n);
-    long v = cap < requested ? cap : requested;
-    return (int)(v < floor ? floor : v);
+    if (cap < floor) cap = floor;
+    return (int)(cap < requested ? cap : requested);
 }
 
 static int split(char *s, char **out, int max) {

@@ -4,8 +4,10 @@ import com.google.gson.JsonObject;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.FmiException;
+import io.jfmi.core.Warmup;
 import io.jfmi.worker.cli.JobOptions;
 import io.jfmi.worker.json.JsonCodec;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
@@ -38,6 +40,9 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     @Option(names = "--warmup", required = true)
     int warmup;
 
+    @Option(names = "--prime", description = "Rounds of in-process warm-up (io.jfmi.core.Warmup) before joining.")
+    int primeRounds;
+
     @Option(names = "--verify")
     boolean verify;
 
@@ -47,6 +52,10 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (primeRounds > 0) {
+            Warmup.Report primed = Warmup.run(primeRounds, Duration.ofSeconds(30));
+            System.err.printf("rank %d primed: %d rounds in %d ms%n", job.rank, primed.rounds(), primed.millis());
+        }
         try (Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
             for (String name : ops) {
                 BenchOp op = BenchOp.parse(name);
@@ -72,12 +81,15 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         }
     }
 
-    /** Same rule in every benchmark program (osu_coll.c, gloo_coll.py): fewer calls for large messages. */
+    /**
+     * Same rule in every benchmark program (osu_coll.c, gloo_coll.py): fewer calls for large messages, capped by
+     * the byte budget but never below {@code floor}, and never more than requested (so --warmup 0 means none).
+     */
     static int scaled(int requested, int floor, long bytes, int n, long budget) {
         if (bytes <= 0) {
             return requested;
         }
-        return (int) Math.max(floor, Math.min(requested, budget / (bytes * n)));
+        return (int) Math.min(requested, Math.max(floor, budget / (bytes * n)));
     }
 
     private Histogram time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {

@@ -44,6 +44,10 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "automatic (default: ${DEFAULT-VALUE}).")
     long spinNanos = -1;
 
+    @Option(names = "--prime", paramLabel = "ROUNDS", description = "Each rank first runs this many rounds of the "
+            + "in-process warm-up (io.jfmi.core.Warmup) before joining, as a Lambda Init can (default: 0, none).")
+    int primeRounds;
+
     @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force algorithms in every "
             + "rank, e.g. allreduce=ring (see worker run --help).")
     List<String> algorithms = new ArrayList<>();
@@ -68,7 +72,7 @@ public final class CollectivesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, spinNanos,
-                jvmOpts, algorithms);
+                jvmOpts, algorithms, primeRounds);
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 /** Runs the jfmi collective benchmark for one rank count: a local server plus one JVM per rank. */
 public final class JfmiRunner {
     /** What to run; {@code spinNanos} -1 is automatic. */
+    /** @param primeRounds rounds of io.jfmi.core.Warmup each rank runs before joining (0: none) */
     public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
-            boolean forceRelay, long spinNanos, List<String> jvmOpts, List<String> algorithms) {
+            boolean forceRelay, long spinNanos, List<String> jvmOpts, List<String> algorithms, int primeRounds) {
     }
 
     /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
@@ -40,6 +41,9 @@ public final class JfmiRunner {
                 "--spin-nanos", Long.toString(plan.spinNanos())));
         if (plan.verify()) {
             args.add("--verify");
+        }
+        if (plan.primeRounds() > 0) {
+            args.addAll(List.of("--prime", Integer.toString(plan.primeRounds())));
         }
         if (plan.forceRelay()) {
             args.add("--force-relay");

