@@ -11,7 +11,7 @@ run() { # label java mode extra...
   local label=$1 java=$2 mode=$3; shift 3
   if [ $mode = cold ]; then w=(--warmup 0 --iterations 300); else w=(--warmup 20000 --iterations 1000); fi
   $java -jar benchmarks/target/benchmarks.jar collectives --ranks 2 --ops barrier,allreduce --sizes 8,1M "${w[@]}" "${B[@]}" "$@" 2>/dev/null \
-    | grep -E '^jfmi' | awk -v l="$label" -v m="$mode" '{print l, m, $3, $4, $5, $6, $7}'
+    | grep -E '^jfmi' | awk -v l="$label" -v m="$mode" '{print l, m, $3, $4, $5, $6, $7}' || true
 }
 for v in jdk17-c2 jdk17-c1 jdk17-c1-prime jdk25-c2 jdk25-c1 jdk25-c1-prime; do
   case $v in
