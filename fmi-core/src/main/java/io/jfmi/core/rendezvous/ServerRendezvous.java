@@ -3,6 +3,7 @@ package io.jfmi.core.rendezvous;
 import io.jfmi.core.FmiException;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
+import io.jfmi.core.util.Backoff;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.JobAuth;
@@ -220,7 +221,9 @@ public final class ServerRendezvous implements Rendezvous {
 
     private Socket connect(Deadline deadline) throws IOException {
         IOException last = null;
-        // The server may still be starting (e.g. launched together with the ranks): retry until the deadline.
+        // The server may still be starting (launched together with the ranks) or restarting: retry until the
+        // deadline, backing off so that many ranks do not hammer it together.
+        Backoff backoff = new Backoff(50, 2000);
         while (!deadline.expired()) {
             Socket s = new Socket();
             try {
@@ -234,13 +237,18 @@ public final class ServerRendezvous implements Rendezvous {
                 s.connect(server, (int) Math.min(deadline.remainingMillis(), connectTimeoutMillis));
                 return s;
             } catch (IOException e) {
+                if (last == null) {
+                    log.info("rank {} of job '{}': {} not reachable yet ({}); retrying until the join deadline",
+                            rank, jobId, describe(), e.getMessage());
+                }
                 last = e;
                 s.close();
-                sleepQuietly(Math.min(200, deadline.remainingMillis()));
+                sleepQuietly(backoff.nextMillis(deadline.remainingMillis()));
             }
         }
-        throw new IOException("could not connect within " + deadline.budgetMillis() + " ms"
-                + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+        throw new IOException("could not connect within " + deadline.budgetMillis() + " ms ("
+                + (backoff.attempts() + 1) + " attempts" + (last == null ? "" : ", last error: " + last.getMessage())
+                + "): is the rendezvous server running at that address?");
     }
 
     private byte[] handshake(Purpose purpose, Deadline deadline) throws IOException {

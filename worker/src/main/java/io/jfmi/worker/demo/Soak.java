@@ -20,7 +20,14 @@ public final class Soak {
         long n = comm.size();
         long[] in = new long[256];
         long[] sum = new long[256];
-        while (System.nanoTime() < end) {
+        long[] goOn = new long[1];
+        // Rank 0's clock decides for all: ranks that each watched their own clock could disagree on the last round.
+        while (true) {
+            goOn[0] = System.nanoTime() < end ? 1 : 0;
+            comm.bcast(DataBuffer.of(goOn), 0);
+            if (goOn[0] == 0) {
+                break;
+            }
             for (int i = 0; i < in.length; i++) {
                 in[i] = rounds * 1000 + i + comm.rank();
             }
