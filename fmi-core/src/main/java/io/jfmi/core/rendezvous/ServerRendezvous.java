@@ -15,6 +15,7 @@ import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.Goodbye;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.protocol.proto.Purpose;
+import io.jfmi.protocol.proto.RankLeftBeforeForming;
 import io.jfmi.protocol.proto.Register;
 import io.jfmi.protocol.proto.RelayAttach;
 import java.io.EOFException;
@@ -77,12 +78,23 @@ public final class ServerRendezvous implements Rendezvous {
                             JobAuth.registrationMac(secret, nonce, Purpose.CONTROL.name(), jobId, rank, worldSize)))
                     .build();
             send(ControlMessage.newBuilder().setRegister(signed).build());
-            ControlMessage reply = receive(deadline, "the peer table (waiting for all " + worldSize
-                    + " ranks of job '" + jobId + "' to register)");
-            if (!reply.hasPeerTable()) {
-                throw unexpected(reply, "peer table");
+            String lost = "";
+            while (true) {
+                ControlMessage reply = receive(deadline, "the peer table (waiting for all " + worldSize
+                        + " ranks of job '" + jobId + "' to register" + lost + ")");
+                if (reply.hasRankLeftBeforeForming()) {
+                    // Keep waiting (the rank may retry), but say who it was if the wait runs out.
+                    RankLeftBeforeForming left = reply.getRankLeftBeforeForming();
+                    lost = "; rank " + left.getRank() + " registered and was lost: " + left.getReason();
+                    log.warn("job '{}' rank {}: rank {} was lost before the job formed ({}); waiting for it to "
+                            + "register again until the join deadline", jobId, rank, left.getRank(), left.getReason());
+                    continue;
+                }
+                if (!reply.hasPeerTable()) {
+                    throw unexpected(reply, "peer table");
+                }
+                return reply.getPeerTable();
             }
-            return reply.getPeerTable();
         } catch (IOException e) {
             throw new RendezvousException("rank " + rank + " of job '" + jobId + "' could not join through "
                     + describe() + ": " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import io.jfmi.protocol.proto.ErrorCode;
 import io.jfmi.protocol.proto.PeerFailed;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.PeerTable;
+import io.jfmi.protocol.proto.RankLeftBeforeForming;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.jfmi.rendezvous.plan.ChannelPlanning;
 import io.jfmi.rendezvous.plan.PlanException;
@@ -244,6 +245,10 @@ public final class Job implements RelayedJob {
             registered--;
             log.info("job '{}' rank {} disconnected before the job formed; slot freed ({} of {} registered)", id,
                     rank, registered, worldSize);
+            broadcast(ControlMessage.newBuilder().setRankLeftBeforeForming(RankLeftBeforeForming.newBuilder()
+                    .setRank(rank).setRegistered(registered).setReason("it registered from " + m.control.remoteAddress()
+                            + ", then its connection closed before all " + worldSize + " ranks had registered"))
+                    .build(), rank);
             return registered == 0;
         }
         if (!m.left) {
