@@ -57,6 +57,7 @@ public final class Communicator implements AutoCloseable {
     private final long operationTimeoutMillis;
     private boolean closed;
     private long setupMillis;
+    private int refusedLinkAttempts;
 
     private Communicator(CommunicatorOptions options, Rendezvous rendezvous, Transport transport) {
         this.options = options;
@@ -87,10 +88,11 @@ public final class Communicator implements AutoCloseable {
     static Communicator connect(CommunicatorOptions options, Rendezvous rendezvous) {
         try {
             long start = System.nanoTime();
-            Transport transport = JobSetup.establish(options, rendezvous);
-            Communicator c = new Communicator(options, rendezvous, transport);
+            JobSetup.Result setup = JobSetup.establish(options, rendezvous);
+            Communicator c = new Communicator(options, rendezvous, setup.transport());
+            c.refusedLinkAttempts = setup.refusedLinks();
             c.setupMillis = (System.nanoTime() - start) / 1_000_000;
-            rendezvous.watch(transport::failFromOutside);
+            rendezvous.watch(setup.transport()::failFromOutside);
             return c;
         } catch (RuntimeException e) {
             rendezvous.close();
@@ -116,6 +118,14 @@ public final class Communicator implements AutoCloseable {
     }
 
     /** How long joining took: registration, link setup (dialing, punching) and the channel plan, in ms. */
+    /**
+     * Connections to this rank's data port that its setup refused: a wrong, foreign or replayed link MAC, an
+     * unexpected rank, a second link from a rank that has one, or bytes that are not a link handshake.
+     */
+    public int refusedLinkAttempts() {
+        return refusedLinkAttempts;
+    }
+
     public long setupMillis() {
         return setupMillis;
     }
@@ -439,10 +449,13 @@ public final class Communicator implements AutoCloseable {
 
     /** Builds the transport: register, dial/accept direct links, agree on relay, open the relay if needed. */
     private static final class JobSetup {
+        record Result(Transport transport, int refusedLinks) {
+        }
+
         private JobSetup() {
         }
 
-        static Transport establish(CommunicatorOptions o, Rendezvous rendezvous) {
+        static Result establish(CommunicatorOptions o, Rendezvous rendezvous) {
             int rank = o.rank();
             int n = o.worldSize();
             Deadline deadline = Deadline.after(o.joinTimeout());
@@ -485,7 +498,12 @@ public final class Communicator implements AutoCloseable {
                 log.info("job '{}' rank {}/{}: links {} ({} spin {} µs: {} ranks on this host, {} cores)", o.jobId(),
                         rank, n, Links.summary(links), wait.yieldWhileSpinning() ? "yielding" : "busy",
                         wait.spinNanos() / 1000, ranksOnHost, cores);
-                return new Transport(rank, n, o.jobId(), links, wait, segment, rendezvous::abort);
+                if (direct.refused() > 0) {
+                    log.warn("job '{}' rank {}/{}: refused {} connection attempts on its data port during setup "
+                            + "(see the warnings above)", o.jobId(), rank, n, direct.refused());
+                }
+                return new Result(new Transport(rank, n, o.jobId(), links, wait, segment, rendezvous::abort),
+                        direct.refused());
             } catch (IOException e) {
                 throw new RendezvousException("rank " + rank + " of job '" + o.jobId() + "' could not set up its "
                         + "links: " + e.getMessage(), e);

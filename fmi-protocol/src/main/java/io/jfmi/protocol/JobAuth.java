@@ -20,10 +20,13 @@ public final class JobAuth {
         return hmac(secret, context.getBytes(StandardCharsets.UTF_8), nonce);
     }
 
-    /** MAC a dialing rank sends on a new direct link, keyed by the job instance's session key. */
-    public static byte[] linkMac(byte[] sessionKey, int fromRank, int toRank) {
-        String context = "jfmi/link/v1|" + fromRank + "|" + toRank;
-        return hmac(sessionKey, context.getBytes(StandardCharsets.UTF_8), new byte[0]);
+    /**
+     * MAC a dialing rank sends on a new direct link, keyed by the job instance's session key and bound to the
+     * accepting side's fresh nonce, so a recorded hello cannot be replayed.
+     */
+    public static byte[] linkMac(byte[] sessionKey, int fromRank, int toRank, byte[] nonce) {
+        String context = "jfmi/link/v2|" + fromRank + "|" + toRank + "|";
+        return hmac(sessionKey, context.getBytes(StandardCharsets.UTF_8), nonce);
     }
 
     /** Constant-time comparison. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class DirectLinks implements AutoCloseable {
     private final String bindHost;
     private final int port;
     private final Map<Integer, Established> accepted = new ConcurrentHashMap<>();
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile Set<Integer> expectedDialers = Set.of();
     private volatile byte[] sessionKey;
     private Thread acceptor;
@@ -108,16 +110,13 @@ public final class DirectLinks implements AutoCloseable {
                 ch.socket().connect(to, attemptMillis);
                 ch.socket().setSoTimeout((int) Math.max(1000, leftMillis));
                 if (rank > peer) {
-                    new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer)).writeTo(ch);
-                    ByteBuffer reply = ByteBuffer.allocate(1);
-                    LinkHello.readFully(ch, reply);
-                    if (reply.get(0) != LinkHello.ACCEPTED) {
-                        throw new IOException("peer refused the link");
-                    }
+                    sendHello(ch, peer);
                 } else {
+                    byte[] nonce = LinkHello.sendChallenge(ch);
                     LinkHello hello = LinkHello.readFrom(ch);
                     if (hello.from != peer || hello.to != rank
-                            || !JobAuth.matches(JobAuth.linkMac(sessionKey, peer, rank), hello.mac)) {
+                            || !JobAuth.matches(JobAuth.linkMac(sessionKey, peer, rank, nonce), hello.mac)) {
+                        refused.incrementAndGet();
                         throw new IOException("the connection at " + to + " is not rank " + peer + " of this job");
                     }
                     ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
@@ -203,28 +202,34 @@ public final class DirectLinks implements AutoCloseable {
                 log.warn("rank {} of job '{}': accept failed: {}", rank, jobId, e.getMessage());
                 return;
             }
+            String remote = "an unknown address";
             try {
+                remote = String.valueOf(ch.getRemoteAddress());
                 ch.socket().setSoTimeout((int) handshakeTimeoutMillis);
+                byte[] nonce = LinkHello.sendChallenge(ch);
                 LinkHello hello = LinkHello.readFrom(ch);
-                String remote = String.valueOf(ch.getRemoteAddress());
+                String refusal = null;
                 if (hello.to != rank || !expectedDialers.contains(hello.from)
-                        || !JobAuth.matches(JobAuth.linkMac(sessionKey, hello.from, rank), hello.mac)) {
-                    log.warn("rank {} of job '{}': refused a direct link from {} claiming rank {} -> {}: "
-                            + "not an expected, authenticated peer of this job", rank, jobId, remote, hello.from,
-                            hello.to);
+                        || !JobAuth.matches(JobAuth.linkMac(sessionKey, hello.from, rank, nonce), hello.mac)) {
+                    refusal = "not an expected, authenticated peer of this job";
+                } else if (accepted.containsKey(hello.from)) {
+                    refusal = "rank " + hello.from + " already has its link; a second one is refused";
+                }
+                if (refusal != null) {
+                    refused.incrementAndGet();
+                    log.warn("rank {} of job '{}': refused a direct link from {} claiming rank {} -> {}: {}", rank,
+                            jobId, remote, hello.from, hello.to, refusal);
                     ch.close();
                     continue;
                 }
                 ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
                 ch.socket().setSoTimeout(0);
                 LinkKind kind = ch.socket().getInetAddress().isLoopbackAddress() ? LinkKind.LOCAL : LinkKind.LAN;
-                Established old = accepted.put(hello.from, new Established(ch, kind, remote));
-                if (old != null) {
-                    old.channel().close();
-                }
+                accepted.put(hello.from, new Established(ch, kind, remote));
             } catch (IOException e) {
-                log.warn("rank {} of job '{}': direct link handshake from a dialer failed: {}", rank, jobId,
-                        e.getMessage());
+                refused.incrementAndGet();
+                log.warn("rank {} of job '{}': refused a direct link from {}: its handshake failed: {}", rank, jobId,
+                        remote, e.getMessage());
                 closeQuietly(ch);
             }
         }
@@ -268,12 +273,7 @@ public final class DirectLinks implements AutoCloseable {
         try {
             ch.socket().connect(new InetSocketAddress(e.getHost(), e.getPort()), (int) Math.max(1, timeoutMillis));
             ch.socket().setSoTimeout((int) Math.max(1, timeoutMillis));
-            new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer)).writeTo(ch);
-            ByteBuffer reply = ByteBuffer.allocate(1);
-            LinkHello.readFully(ch, reply);
-            if (reply.get(0) != LinkHello.ACCEPTED) {
-                throw new IOException("peer refused the link");
-            }
+            sendHello(ch, peer);
             ch.socket().setSoTimeout(0);
             LinkKind kind = e.getKind() == EndpointKind.LOOPBACK ? LinkKind.LOCAL : LinkKind.LAN;
             return new Established(ch, kind, e.getHost() + ":" + e.getPort());
@@ -281,6 +281,22 @@ public final class DirectLinks implements AutoCloseable {
             closeQuietly(ch);
             throw ex;
         }
+    }
+
+    /** The dialing side of the handshake: answer the peer's challenge with our MAC, wait for its acceptance. */
+    private void sendHello(SocketChannel ch, int peer) throws IOException {
+        byte[] nonce = LinkHello.readChallenge(ch);
+        new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer, nonce)).writeTo(ch);
+        ByteBuffer reply = ByteBuffer.allocate(1);
+        LinkHello.readFully(ch, reply);
+        if (reply.get(0) != LinkHello.ACCEPTED) {
+            throw new IOException("peer refused the link");
+        }
+    }
+
+    /** Connections refused so far: wrong or replayed MAC, another job, unexpected rank, garbage, no handshake. */
+    public int refused() {
+        return refused.get();
     }
 
     /** Loopback only when both ranks share a host id; LAN endpoints after. */

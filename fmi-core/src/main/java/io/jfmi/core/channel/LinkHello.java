@@ -5,18 +5,27 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 
 /**
- * First bytes on a direct link: the dialer names itself and the rank it wants, with a MAC under the job
- * instance's session key; the acceptor answers one byte. A stray process (or a rank of another job) cannot pass.
+ * The handshake of a direct link. The accepting side (the lower rank when punching) sends a challenge with a fresh
+ * nonce; the dialer names itself and the rank it wants, with a MAC under the job instance's session key over the
+ * nonce; the acceptor answers one byte. A stray process, a rank of another job or a replayed hello cannot pass.
  *
- * <pre> magic "JFMI" | version | from rank | to rank | HMAC-SHA256 (32 bytes)   =&gt; 48 bytes; reply 0x01 </pre>
+ * <pre>
+ * challenge: magic "JFMC" | version | nonce (16 bytes)                                   =&gt; 24 bytes
+ * hello:     magic "JFMI" | version | from rank | to rank | HMAC-SHA256 (32 bytes)      =&gt; 48 bytes; reply 0x01
+ * </pre>
  */
 final class LinkHello {
     static final int MAGIC = 0x4A464D49;
-    static final int VERSION = 1;
+    static final int CHALLENGE_MAGIC = 0x4A464D43;
+    static final int VERSION = 2;
     static final int SIZE = 16 + JobAuth.MAC_LENGTH;
+    static final int NONCE_LENGTH = 16;
+    static final int CHALLENGE_SIZE = 8 + NONCE_LENGTH;
     static final byte ACCEPTED = 1;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     final int from;
     final int to;
@@ -34,6 +43,36 @@ final class LinkHello {
         while (b.hasRemaining()) {
             ch.write(b);
         }
+    }
+
+    /** Sends a challenge with a fresh nonce; returns the nonce the hello's MAC must cover. */
+    static byte[] sendChallenge(SocketChannel ch) throws IOException {
+        byte[] nonce = new byte[NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        ByteBuffer b = ByteBuffer.allocate(CHALLENGE_SIZE);
+        b.putInt(CHALLENGE_MAGIC).putInt(VERSION).put(nonce).flip();
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+        return nonce;
+    }
+
+    /** Reads the accepting side's challenge (blocking, under the socket's read timeout); returns its nonce. */
+    static byte[] readChallenge(SocketChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(CHALLENGE_SIZE);
+        readFully(ch, b);
+        b.flip();
+        int magic = b.getInt();
+        int version = b.getInt();
+        if (magic != CHALLENGE_MAGIC) {
+            throw new IOException(String.format("not a jfmi link challenge (magic 0x%08x)", magic));
+        }
+        if (version != VERSION) {
+            throw new IOException("link challenge version " + version + ", this build speaks " + VERSION);
+        }
+        byte[] nonce = new byte[NONCE_LENGTH];
+        b.get(nonce);
+        return nonce;
     }
 
     /** Reads a hello from a blocking channel whose socket has a read timeout set. */
