@@ -51,6 +51,18 @@ public final class RendezvousMain implements Callable<Integer> {
             + "secret (default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutSeconds = 30;
 
+    @Option(names = "--max-connections-per-address", description = "Open connections from one IP address "
+            + "(default: ${DEFAULT-VALUE}; Lambda functions in a VPC may share one NAT address).")
+    int maxConnectionsPerAddress = ConnectionLimits.DEFAULTS.perAddress();
+
+    @Option(names = "--max-pending-handshakes", description = "Connections still in hello and proof, server-wide "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxPendingHandshakes = ConnectionLimits.DEFAULTS.pendingHandshakes();
+
+    @Option(names = "--relay-buffer-bytes", description = "Unsent relayed bytes queued for one receiving rank "
+            + "before its senders pause (default: ${DEFAULT-VALUE}).")
+    int relayBufferBytes = ConnectionLimits.DEFAULTS.relayBufferBytes();
+
     @Option(names = "--port-file", description = "Write the bound control and HTTP ports here (two lines) once "
             + "listening; for scripts that use port 0.")
     Path portFile;
@@ -92,6 +104,8 @@ public final class RendezvousMain implements Callable<Integer> {
         ServerConfig config = ServerConfig.defaults(secrets).withPorts(host, port, httpPort)
                 .withLimits(maxFrameBytes, maxJobs, maxWorldSize, Duration.ofSeconds(jobIdleTimeoutSeconds),
                         Duration.ofSeconds(handshakeTimeoutSeconds))
+                .withConnectionLimits(new ConnectionLimits(maxConnectionsPerAddress, maxPendingHandshakes,
+                        relayBufferBytes))
                 .validate();
         RendezvousServer server = RendezvousServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jfmi-rendezvous-shutdown"));

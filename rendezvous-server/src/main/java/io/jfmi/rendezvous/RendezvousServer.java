@@ -3,6 +3,7 @@ package io.jfmi.rendezvous;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.rendezvous.control.AuthHandler;
+import io.jfmi.rendezvous.control.ConnectionCounters;
 import io.jfmi.rendezvous.http.HttpHandler;
 import io.jfmi.rendezvous.job.JobRegistry;
 import io.jfmi.rendezvous.metrics.ServerMetrics;
@@ -51,6 +52,7 @@ public final class RendezvousServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         JobRegistry registry = new JobRegistry(config.maxJobs(), config.maxWorldSize(), config.maxFramePayload(),
                 config.jobIdleTimeout(), metrics);
+        ConnectionCounters counters = new ConnectionCounters(config.connections());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
             Channel control = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -65,7 +67,7 @@ public final class RendezvousServer implements AutoCloseable {
                                     .addLast("protobufDecoder", new ProtobufDecoder(ControlMessage.getDefaultInstance()))
                                     .addLast("frameEncoder", new LengthFieldPrepender(4))
                                     .addLast("protobufEncoder", new ProtobufEncoder())
-                                    .addLast("auth", new AuthHandler(config, registry, metrics));
+                                    .addLast("auth", new AuthHandler(config, registry, metrics, counters));
                         }
                     }).bind(config.host(), config.port()).sync().channel();
             Channel http = null;

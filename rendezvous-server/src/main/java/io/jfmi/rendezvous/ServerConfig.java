@@ -15,27 +15,33 @@ import java.time.Duration;
  * @param maxWorldSize     ranks per job (default 1024)
  * @param jobIdleTimeout   a job still forming, or with no connected rank, is forgotten after this (default 10 min)
  * @param handshakeTimeout a connection must say hello and authenticate within this (default 30 s)
+ * @param connections      per-address, pending-handshake and relay-buffer limits
  */
 public record ServerConfig(String host, int port, int httpPort, SecretFile secrets, int maxFramePayload, int maxJobs,
-        int maxWorldSize, Duration jobIdleTimeout, Duration handshakeTimeout) {
+        int maxWorldSize, Duration jobIdleTimeout, Duration handshakeTimeout, ConnectionLimits connections) {
 
     public static final int DEFAULT_PORT = 7700;
     public static final int DEFAULT_HTTP_PORT = 7701;
 
     public static ServerConfig defaults(SecretFile secrets) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_HTTP_PORT, secrets, 1 << 20, 1024, 1024,
-                Duration.ofMinutes(10), Duration.ofSeconds(30));
+                Duration.ofMinutes(10), Duration.ofSeconds(30), ConnectionLimits.DEFAULTS);
     }
 
     public ServerConfig withPorts(String newHost, int newPort, int newHttpPort) {
         return new ServerConfig(newHost, newPort, newHttpPort, secrets, maxFramePayload, maxJobs, maxWorldSize,
-                jobIdleTimeout, handshakeTimeout);
+                jobIdleTimeout, handshakeTimeout, connections);
     }
 
     public ServerConfig withLimits(int newMaxFramePayload, int newMaxJobs, int newMaxWorldSize, Duration idle,
             Duration handshake) {
         return new ServerConfig(host, port, httpPort, secrets, newMaxFramePayload, newMaxJobs, newMaxWorldSize, idle,
-                handshake);
+                handshake, connections);
+    }
+
+    public ServerConfig withConnectionLimits(ConnectionLimits limits) {
+        return new ServerConfig(host, port, httpPort, secrets, maxFramePayload, maxJobs, maxWorldSize, jobIdleTimeout,
+                handshakeTimeout, limits);
     }
 
     public ServerConfig validate() {
@@ -63,6 +69,7 @@ public record ServerConfig(String host, int port, int httpPort, SecretFile secre
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("--handshake-timeout must be positive, got " + handshakeTimeout);
         }
+        connections.validate();
         return this;
     }
 }

@@ -22,6 +22,7 @@ import io.jfmi.rendezvous.metrics.ServerMetrics;
 import io.jfmi.rendezvous.relay.RelayPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.ScheduledFuture;
@@ -41,19 +42,32 @@ public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessag
     private final ServerConfig config;
     private final JobRegistry registry;
     private final ServerMetrics metrics;
+    private final ConnectionCounters counters;
+    private boolean handshakeCounted;
     private ClientHello hello;
     private byte[] nonce;
     private ScheduledFuture<?> handshakeTimer;
 
-    public AuthHandler(ServerConfig config, JobRegistry registry, ServerMetrics metrics) {
+    public AuthHandler(ServerConfig config, JobRegistry registry, ServerMetrics metrics, ConnectionCounters counters) {
         this.config = config;
         this.registry = registry;
         this.metrics = metrics;
+        this.counters = counters;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         metrics.connectionOpened();
+        InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String overLimit = counters.opened(from);
+        handshakeCounted = true;
+        ctx.channel().closeFuture().addListener(f -> counters.closed(from));
+        if (overLimit != null) {
+            metrics.error(overLimit.contains("per-address") ? "limit_connections_per_address"
+                    : "limit_pending_handshakes");
+            Refusal.refuse(ctx, metrics, "", ErrorCode.LIMIT_EXCEEDED, overLimit);
+            return;
+        }
         handshakeTimer = ctx.executor().schedule(() -> Refusal.refuse(ctx, metrics, who(), ErrorCode.TIMEOUT,
                 "no hello and proof within " + config.handshakeTimeout().toSeconds() + " s"),
                 config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -63,11 +77,20 @@ public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessag
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelHandshakeTimer();
+        endHandshake();
+    }
+
+    private void endHandshake() {
+        if (handshakeCounted) {
+            handshakeCounted = false;
+            counters.handshakeEnded();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelHandshakeTimer();
+        endHandshake();
         ctx.fireChannelInactive();
     }
 
@@ -166,7 +189,8 @@ public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessag
         }
         target.checkRelayAttachable(hello.getRank());
         ctx.writeAndFlush(ControlMessage.newBuilder().setRelayReady(RelayReady.getDefaultInstance()).build());
-        RelayPipeline.switchTo(ctx.pipeline(), this, target, hello.getRank(), config.maxFramePayload(), metrics);
+        RelayPipeline.switchTo(ctx.pipeline(), this, target, hello.getRank(), config.maxFramePayload(),
+                config.connections().relayBufferBytes(), metrics);
         try {
             target.attachRelay(hello.getRank(), ctx.channel());
         } catch (RegistrationException e) {

@@ -9,16 +9,17 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /** Turns an authenticated control pipeline into a relay pipeline: data frames in, data frames out, no protobuf. */
 public final class RelayPipeline {
-    /** A receiver is "slow" past this much unsent output; its senders pause until it drains below the low mark. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024);
 
     private RelayPipeline() {
     }
 
     /** Replaces {@code handshake} (the handler that authenticated the connection) with the relay handler. */
     public static void switchTo(ChannelPipeline p, ChannelHandler handshake, RelayedJob job, int rank,
-            int maxFramePayload, ServerMetrics metrics) {
-        p.channel().config().setWriteBufferWaterMark(WATER_MARK);
+            int maxFramePayload, int relayBufferBytes, ServerMetrics metrics) {
+        // A receiver is "slow" past relayBufferBytes of unsent output; its senders pause until it drains below a
+        // quarter of that.
+        p.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(relayBufferBytes / 4,
+                relayBufferBytes));
         p.remove("protobufEncoder");
         p.remove("frameEncoder");
         p.remove("protobufDecoder");
