@@ -5,16 +5,17 @@ import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
+import io.jfmi.benchmarks.rendezvous.RendezvousScaleCommand;
 import io.jfmi.benchmarks.sweep.SweepCommand;
 import io.jfmi.worker.cli.Cli;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar benchmarks.jar <benchmark>}. */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
-            ColdStartCommand.class, SweepCommand.class,
+            ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

@@ -64,7 +64,8 @@ class ConnectionLimitsTest {
     @Test
     void handshakesInProgressBeyondTheLimitAreRefusedByName() throws Exception {
         try (RendezvousServer server = start(new ConnectionLimits(100, 2, 1 << 20))) {
-            try (Socket a = new Socket("127.0.0.1", server.port()); Socket b = new Socket("127.0.0.1", server.port());
+            // a and b are counted first (they got their challenge, and never prove anything), then c comes
+            try (Socket a = helloed(server); Socket b = helloed(server);
                     Socket c = new Socket("127.0.0.1", server.port())) {
                 c.setSoTimeout(5000);
                 ControlMessage refusal = ControlCodec.read(c.getInputStream(), "server");

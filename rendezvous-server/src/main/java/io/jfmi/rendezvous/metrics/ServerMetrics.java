@@ -1,5 +1,6 @@
 package io.jfmi.rendezvous.metrics;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,14 @@ public final class ServerMetrics {
         gauge(sb, "jfmi_jobs", "Jobs currently held by the server", jobs.getAsInt());
         gauge(sb, "jfmi_ranks", "Ranks currently connected", ranks.getAsInt());
         counter(sb, "jfmi_connections_total", "Connections accepted", connections.sum());
+        Runtime rt = Runtime.getRuntime();
+        gauge(sb, "jfmi_heap_used_bytes", "Java heap in use by the server", rt.totalMemory() - rt.freeMemory());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            sb.append("# HELP jfmi_process_cpu_seconds_total CPU time the server process used\n");
+            sb.append("# TYPE jfmi_process_cpu_seconds_total counter\n");
+            sb.append(String.format(java.util.Locale.ROOT, "jfmi_process_cpu_seconds_total %.3f%n",
+                    os.getProcessCpuTime() / 1e9));
+        }
         counter(sb, "jfmi_jobs_formed_total", "Jobs whose ranks all registered", jobsFormed.sum());
         counter(sb, "jfmi_relayed_bytes_total", "Data frame bytes forwarded by the relay", relayedBytes.sum());
         counter(sb, "jfmi_relayed_frames_total", "Data frames forwarded by the relay", relayedFrames.sum());
