@@ -56,7 +56,9 @@ public final class RendezvousServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
             Channel control = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    // Thousands of ranks may connect at once (a Step Functions fan-out): a short accept queue drops
+                    // their SYNs and each drop costs a 1 s retransmit (the kernel caps this at net.core.somaxconn).
+                    .option(ChannelOption.SO_BACKLOG, 8192)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
