@@ -5,6 +5,7 @@ import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
+import io.jfmi.benchmarks.rendezvous.RelaySoakCommand;
 import io.jfmi.benchmarks.rendezvous.RendezvousScaleCommand;
 import io.jfmi.benchmarks.sweep.SweepCommand;
 import io.jfmi.worker.cli.Cli;
@@ -15,7 +16,7 @@ import picocli.CommandLine;
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
-            ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class,
+            ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class, RelaySoakCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

@@ -23,7 +23,7 @@ import picocli.CommandLine;
  */
 @Command(name = "collective-bench-rank", mixinStandardHelpOptions = true)
 public final class CollectiveBenchRank implements Callable<Integer> {
-    static final String RESULT_PREFIX = "RESULT ";
+    public static final String RESULT_PREFIX = "RESULT ";
 
     @Mixin
     JobOptions job;

@@ -2,7 +2,6 @@ package io.jfmi.benchmarks.rendezvous;
 
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.proto.ControlMessage;
-import io.jfmi.rendezvous.RendezvousMain;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -15,11 +14,6 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +24,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,18 +79,10 @@ public final class RendezvousScaleCommand implements Callable<Integer> {
     private String run(int n) throws Exception {
         int perJob = Math.min(n, ranksPerJob);
         int jobs = n / perJob;
-        Path dir = Files.createTempDirectory("jfmi-scale");
-        Files.writeString(dir.resolve("secret"), SECRET + "\n");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + serverHeap, "-XX:+UseSerialGC", "-Djfmi.log.level=WARN", "-cp",
-                System.getProperty("java.class.path"), RendezvousMain.class.getName(), "--host", "127.0.0.1",
-                "--port", "0", "--http-port", "0", "--secret-file", dir.resolve("secret").toString(), "--port-file",
-                dir.resolve("ports").toString(), "--max-jobs", Integer.toString(jobs + 16), "--max-world-size",
-                Integer.toString(perJob), "--max-pending-handshakes", Integer.toString(n + 100))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-        try {
-            int[] ports = awaitPorts(dir.resolve("ports"), server);
-            HeapWatcher heap = new HeapWatcher(ports[1]);
+        try (ServerProcess server = ServerProcess.start(serverHeap, SECRET, List.of("--max-jobs",
+                Integer.toString(jobs + 16), "--max-world-size", Integer.toString(perJob), "--max-pending-handshakes",
+                Integer.toString(n + 100)))) {
+            ServerWatcher heap = new ServerWatcher(server.httpPort());
             heap.start();
             double cpuBefore = heap.cpuSeconds();
             CountDownLatch done = new CountDownLatch(n);
@@ -121,7 +106,7 @@ public final class RendezvousScaleCommand implements Callable<Integer> {
                                         .addLast(new LengthFieldPrepender(4)).addLast(new ProtobufEncoder())
                                         .addLast(sim);
                             }
-                        }).connect("127.0.0.1", ports[0]).addListener(f -> {
+                        }).connect("127.0.0.1", server.port()).addListener(f -> {
                             if (!f.isSuccess()) {
                                 sim.failure = "connect: " + f.cause();
                                 done.countDown();
@@ -148,10 +133,6 @@ public final class RendezvousScaleCommand implements Callable<Integer> {
                     heap.peakBytes() >> 20);
             System.err.println("rendezvous scale: " + row);
             return row;
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
-            server.destroyForcibly();
         }
     }
 
@@ -165,70 +146,4 @@ public final class RendezvousScaleCommand implements Callable<Integer> {
                 s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e6, s[s.length - 1] / 1e6);
     }
 
-    private static int[] awaitPorts(Path file, Process server) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(file)) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("the rendezvous server did not start (see its log)");
-            }
-            Thread.sleep(20);
-        }
-        List<String> lines = Files.readAllLines(file);
-        return new int[] {Integer.parseInt(lines.get(0).trim()), Integer.parseInt(lines.get(1).trim())};
-    }
-
-    /** Polls the server's /metrics for its heap in use (peak) and its CPU time. */
-    private static final class HeapWatcher {
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final URI metrics;
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        HeapWatcher(int httpPort) {
-            this.metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
-        }
-
-        void start() {
-            thread = new Thread(() -> {
-                while (running) {
-                    value("jfmi_heap_used_bytes").ifPresent(v -> peak.accumulateAndGet((long) v, Math::max));
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-watcher");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join(1000);
-        }
-
-        long peakBytes() {
-            return peak.get();
-        }
-
-        double cpuSeconds() {
-            return value("jfmi_process_cpu_seconds_total").orElse(Double.NaN);
-        }
-
-        private java.util.OptionalDouble value(String name) {
-            try {
-                String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                        .body();
-                return body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
-                        l.substring(name.length() + 1).trim())).findFirst();
-            } catch (IOException | RuntimeException e) {
-                return java.util.OptionalDouble.empty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return java.util.OptionalDouble.empty();
-            }
-        }
-    }
 }
