@@ -18,6 +18,14 @@ import picocli.CommandLine.Option;
                 + "between ranks that cannot reach each other directly.", ""},
         sortOptions = false)
 public final class RendezvousMain implements Callable<Integer> {
+    static {
+        // The server's logging configuration has its own name, so that an application with the server on its class
+        // path (the worker's launcher) keeps its own logback.xml. Set before the first logger below is made.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "jfmi-rendezvous-logback.xml");
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(RendezvousMain.class);
 
     @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")

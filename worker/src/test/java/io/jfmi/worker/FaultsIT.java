@@ -61,6 +61,7 @@ class FaultsIT {
             assertTrue(ranks.reached.await(30, TimeUnit.SECONDS), "ranks never tried: " + ranks.lines);
             Thread.sleep(2000); // several backed-off attempts against nothing
             try (RendezvousProcess server = new RendezvousProcess(dir, port)) {
+                assertEquals(port, server.port, "the server came up where the ranks were looking");
                 for (int r = 0; r < 2; r++) {
                     awaitExit(ranks, r, 0, 60);
                 }

@@ -112,7 +112,8 @@ class InferenceJobIT {
         try (RendezvousProcess server = new RendezvousProcess(dir)) {
             RankProcesses.Spec spec = new RankProcesses.Spec(3, List.of("-Xmx512m"), WorkerMain.class.getName(),
                     List.of("run", "--data", data.toString(), "--batch-size", "16", "--threads", "1", "--out",
-                            dir.resolve("out").toString(), "--timeout", "30"), server.address(), "it-infer-kill",
+                            dir.resolve("out").toString(), "--timeout", "30", "--engine", "pytorch"),
+                    server.address(), "it-infer-kill",
                     server.secretFile, Duration.ofSeconds(120), Duration.ofSeconds(20));
             try (WatchedRanks ranks = new WatchedRanks(spec, line -> line.startsWith("batch "))) {
                 assertTrue(ranks.reached.await(90, TimeUnit.SECONDS), "ranks never reached inference: "
@@ -127,6 +128,74 @@ class InferenceJobIT {
                     assertTrue(failure.contains("rank 1"), failure);
                 }
             }
+        }
+    }
+
+    @Test
+    void launchExitsTwoNamingARankKilledMidInferenceAndWritesNoResults() throws Exception {
+        Path data = dir.resolve("galaxies.npz");
+        GalaxyGenerator.generate(4000, 3).save(data);
+        Path out = dir.resolve("out");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), "launch",
+                "--world-size", "3", "--data", data.toString(), "--batch-size", "16", "--threads", "1", "--out",
+                out.toString(), "--timeout", "30", "--engine", "pytorch")); // the Block model: seconds of batches
+        Process launch = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        java.util.concurrent.CountDownLatch batches = new java.util.concurrent.CountDownLatch(3);
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(launch.getInputStream()))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                    if (line.contains("] batch ")) {
+                        batches.countDown();
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // launch ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertTrue(batches.await(120, TimeUnit.SECONDS), "ranks never reached inference:\n" + output);
+            // rank 1's JVM is the launch's child whose command line ends with "--rank 1 --world-size 3"
+            // (read from /proc: ProcessHandle.Info cuts long command lines, and this one holds the test class path)
+            ProcessHandle rank1 = launch.toHandle().children().filter(p -> commandLine(p).endsWith(
+                    "--rank\u00001\u0000--world-size\u00003")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no rank 1 process among the launch's children"));
+            rank1.destroyForcibly();
+            assertTrue(launch.waitFor(90, TimeUnit.SECONDS), "launch hung after a rank was killed:\n" + output);
+            reader.join(5000);
+            String all;
+            synchronized (output) {
+                all = output.toString();
+            }
+            assertEquals(2, launch.exitValue(), "README: 2 the job failed\n" + all);
+            assertTrue(all.contains("FAILED") && all.lines().anyMatch(l -> l.startsWith("[rank 0]")
+                    && l.contains("rank 1")), "launch names the killed rank:\n" + all);
+            assertTrue(Files.notExists(out.resolve(ResultFiles.METRICS))
+                    && Files.notExists(out.resolve(ResultFiles.PREDICTIONS)), "no results from a failed job");
+            try (var leftovers = Files.list(out)) {
+                assertEquals(List.of(), leftovers.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                        "no half-written files");
+            }
+        } finally {
+            launch.descendants().forEach(ProcessHandle::destroyForcibly);
+            launch.destroyForcibly();
+        }
+    }
+
+    /** The process's arguments as the kernel holds them, NUL-separated (no trailing NUL). */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            String raw = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            return raw.endsWith("\u0000") ? raw.substring(0, raw.length() - 1) : raw;
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
