@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test network for NAT traversal, made of network namespaces (root only).
 #   usage: topology.sh up cone|symmetric|blocked      topology.sh down
+#          topology.sh break blackhole|cutoff|cutoff-reset   (after up: make the NAT-to-NAT path die, below)
 #
 #   jfmi-pub   198.51.100.1/24 on bridge br0: the "public" segment, where the rendezvous server runs
 #   jfmi-natA  WAN 198.51.100.2, LAN 192.0.2.1/24    hosts jfmi-a1 192.0.2.2, jfmi-a2 192.0.2.3
@@ -10,6 +11,12 @@
 # inbound connections on its WAN side, as real NATs do. symmetric: ports randomised (--random-fully), so
 # hole punching cannot work. blocked: the two NATs cannot reach each other at all (only the server).
 # Only documentation address ranges are used, and only inside these namespaces.
+#
+# break: the two ways a punched path dies while the path to the server (the relay) lives, applied to traffic
+# between the NATs only: blackhole drops every packet of 1,200 bytes or more, silently, as a path-MTU black hole
+# with its ICMP "fragmentation needed" lost does (small frames pass, large ones vanish); cutoff drops everything
+# of a connection after its first 64 KiB, as a NAT that forgets a flow mid-way; cutoff-reset answers instead
+# with a TCP reset.
 set -euo pipefail
 P=jfmi
 NAMES="pub natA natB a1 a2 b1 b2"
@@ -61,8 +68,26 @@ up() {
   done
 }
 
+breakpath() {
+  local how=$1
+  for side in A B; do
+    local other
+    if [ "$side" = A ]; then other=198.51.100.3; else other=198.51.100.2; fi
+    in_ns "nat$side" sysctl -qw net.netfilter.nf_conntrack_acct=1
+    case "$how" in
+      blackhole) in_ns "nat$side" iptables -I FORWARD -d "$other" -m length --length 1200:65535 -j DROP ;;
+      cutoff) in_ns "nat$side" iptables -I FORWARD -d "$other" -m connbytes --connbytes 65536: \
+                --connbytes-dir both --connbytes-mode bytes -j DROP ;;
+      cutoff-reset) in_ns "nat$side" iptables -I FORWARD -p tcp -d "$other" -m connbytes --connbytes 65536: \
+                --connbytes-dir both --connbytes-mode bytes -j REJECT --reject-with tcp-reset ;;
+      *) echo "break: blackhole, cutoff or cutoff-reset" >&2; exit 64 ;;
+    esac
+  done
+}
+
 case "${1:-}" in
   up) up "${2:?mode: cone, symmetric or blocked}" ;;
   down) down ;;
-  *) echo "usage: $0 up cone|symmetric|blocked | down" >&2; exit 64 ;;
+  break) breakpath "${2:?how: blackhole, cutoff or cutoff-reset}" ;;
+  *) echo "usage: $0 up cone|symmetric|blocked | break blackhole|cutoff|cutoff-reset | down" >&2; exit 64 ;;
 esac

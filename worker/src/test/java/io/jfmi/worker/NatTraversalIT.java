@@ -93,6 +93,60 @@ class NatTraversalIT {
         }
     }
 
+    /**
+     * Today's behaviour when a punched path dies mid-job while the server stays reachable (issue 15): the pairs
+     * across the NATs stall (black hole, cut-off flow) or are reset, and with no failover yet the job must fail
+     * cleanly: every rank exits 2 within its operation deadline, naming what it waited for, never hanging.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"blackhole", "cutoff", "cutoff-reset"})
+    void aPunchedPathThatDiesEndsTheJobCleanlyWithinTheDeadline(String how) throws Exception {
+        run(List.of("bash", TOPOLOGY.toString(), "up", "cone"));
+        run(List.of("bash", TOPOLOGY.toString(), "break", how));
+        Path secret = dir.resolve("job.secret");
+        Files.writeString(secret, "nat-secret-0123456789\n");
+        Process server = netns("pub", List.of("-jar", jar("rendezvous-server", "rendezvous.jar"), "--host",
+                "198.51.100.1", "--port", "7700", "--http-port", "7701", "--secret-file", secret.toString(),
+                "--port-file", dir.resolve("ports").toString()), dir.resolve("server.log"));
+        try {
+            waitFor(dir.resolve("ports"), server);
+            List<Process> ranks = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                ranks.add(netns(HOSTS[r], List.of("-cp", System.getProperty("java.class.path"),
+                        WorkerMain.class.getName(), "run", "--task", "soak", "--seconds", "40", "--rendezvous",
+                        "198.51.100.1:7700", "--job", "nat-dies-" + how, "--secret-file", secret.toString(), "--rank",
+                        Integer.toString(r), "--world-size", "4", "--punch-timeout", "3", "--timeout", "5"),
+                        dir.resolve("rank" + r + ".log")));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!logs().contains("soak started") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            long started = System.nanoTime();
+            String setup = logs();
+            assertEquals("lan=[1] punched=[2, 3]", linksOf(setup, 0), setup);
+            StringBuilder seen = new StringBuilder();
+            for (int r = 0; r < 4; r++) {
+                assertTrue(ranks.get(r).waitFor(30, TimeUnit.SECONDS), "rank " + r + " hung: " + logs());
+                assertEquals(2, ranks.get(r).exitValue(), "rank " + r + " exit code: " + logs());
+                String prefix = "rank " + r + " of job";
+                String failure = Files.readAllLines(dir.resolve("rank" + r + ".log")).stream()
+                        .filter(l -> l.startsWith(prefix)).findFirst().orElse("(no failure line)");
+                seen.append(String.format("%s: rank %d exited after %.1f s: %s%n", how, r,
+                        (System.nanoTime() - started) / 1e9, failure));
+            }
+            System.out.print(seen);
+            // the stalled or reset pair is named by its link: what failover (issue 15) will act on
+            assertTrue(seen.toString().contains("punched link"), seen + logs());
+            double lastExit = (System.nanoTime() - started) / 1e9;
+            assertTrue(lastExit < 5 + 10, "the last rank left " + lastExit + " s after the job started: " + seen);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
     private static String linksOf(String logs, int rank) {
         Matcher m = LINKS.matcher(logs);
         while (m.find()) {
