@@ -52,6 +52,8 @@ up() {
       in_ns "$low$h" ip route add default via "$lan.1"
     done
     in_ns "nat$side" sysctl -qw net.ipv4.ip_forward=1
+    # Byte counters on every flow from the start, so "break cutoff" can cut flows that began before it
+    in_ns "nat$side" sysctl -qw net.netfilter.nf_conntrack_acct=1
     if [ "$mode" = symmetric ]; then
       in_ns "nat$side" iptables -t nat -A POSTROUTING -o wan -j MASQUERADE --random-fully
     else
@@ -73,7 +75,6 @@ breakpath() {
   for side in A B; do
     local other
     if [ "$side" = A ]; then other=198.51.100.3; else other=198.51.100.2; fi
-    in_ns "nat$side" sysctl -qw net.netfilter.nf_conntrack_acct=1
     case "$how" in
       blackhole) in_ns "nat$side" iptables -I FORWARD -d "$other" -m length --length 1200:65535 -j DROP ;;
       cutoff) in_ns "nat$side" iptables -I FORWARD -d "$other" -m connbytes --connbytes 65536: \

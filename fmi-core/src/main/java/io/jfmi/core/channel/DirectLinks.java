@@ -122,8 +122,18 @@ public final class DirectLinks implements AutoCloseable {
                     ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
                 }
                 ch.socket().setSoTimeout(0);
-                log.info("rank {} of job '{}': punched through to rank {} at {} in {} ms ({} attempts)", rank, jobId,
-                        peer, to, (System.nanoTime() - start) / 1_000_000, attempts);
+                long probeStart = System.nanoTime();
+                String probeFailure = PathProbe.exchange(ch, PathProbe.TIMEOUT_MILLIS);
+                if (probeFailure != null) {
+                    log.warn("rank {} of job '{}': the punched path to rank {} at {} failed its probe ({}): it drops "
+                            + "large packets or cuts flows, so the pair will use the relay", rank, jobId, peer, to,
+                            probeFailure);
+                    closeQuietly(ch);
+                    return null;
+                }
+                log.info("rank {} of job '{}': punched through to rank {} at {} in {} ms ({} attempts; {} KiB probe "
+                        + "crossed both ways in {} ms)", rank, jobId, peer, to, (probeStart - start) / 1_000_000,
+                        attempts, PathProbe.BYTES / 1024, (System.nanoTime() - probeStart) / 1_000_000);
                 return new Established(ch, LinkKind.PUNCHED, target.getHost() + ":" + target.getPort());
             } catch (IOException e) {
                 last = e.getMessage();
