@@ -59,13 +59,12 @@ public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessag
     public void channelActive(ChannelHandlerContext ctx) {
         metrics.connectionOpened();
         InetAddress from = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        String overLimit = counters.opened(from);
+        ConnectionCounters.Breach breach = counters.opened(from);
         handshakeCounted = true;
         ctx.channel().closeFuture().addListener(f -> counters.closed(from));
-        if (overLimit != null) {
-            metrics.error(overLimit.contains("per-address") ? "limit_connections_per_address"
-                    : "limit_pending_handshakes");
-            Refusal.refuse(ctx, metrics, "", ErrorCode.LIMIT_EXCEEDED, overLimit);
+        if (breach != null) {
+            metrics.error(breach.kind());
+            Refusal.refuse(ctx, metrics, "", ErrorCode.LIMIT_EXCEEDED, breach.message());
             return;
         }
         handshakeTimer = ctx.executor().schedule(() -> Refusal.refuse(ctx, metrics, who(), ErrorCode.TIMEOUT,

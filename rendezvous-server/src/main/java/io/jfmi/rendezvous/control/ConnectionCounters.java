@@ -16,16 +16,21 @@ public final class ConnectionCounters {
         this.limits = limits;
     }
 
-    /** Counts a new connection; returns what limit it breaks (it is still counted), or null. */
-    String opened(InetAddress from) {
+    /** A limit a new connection breaks: the metrics kind, and the message the client gets. */
+    record Breach(String kind, String message) {
+    }
+
+    /** Counts a new connection; returns the limit it breaks (it is counted all the same), or null. */
+    Breach opened(InetAddress from) {
         int open = perAddress.computeIfAbsent(from, a -> new AtomicInteger()).incrementAndGet();
         int pending = pendingHandshakes.incrementAndGet();
         if (open > limits.perAddress()) {
-            return open + " connections from " + from.getHostAddress() + " exceed --max-connections-per-address "
-                    + limits.perAddress();
+            return new Breach("limit_connections_per_address", open + " connections from " + from.getHostAddress()
+                    + " exceed --max-connections-per-address " + limits.perAddress());
         }
         if (pending > limits.pendingHandshakes()) {
-            return pending + " handshakes in progress exceed --max-pending-handshakes " + limits.pendingHandshakes();
+            return new Breach("limit_pending_handshakes", pending + " handshakes in progress exceed "
+                    + "--max-pending-handshakes " + limits.pendingHandshakes());
         }
         return null;
     }
