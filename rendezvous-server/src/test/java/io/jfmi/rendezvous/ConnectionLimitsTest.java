@@ -67,6 +67,7 @@ class ConnectionLimitsTest {
             // a and b are counted first (they got their challenge, and never prove anything), then c comes
             try (Socket a = helloed(server); Socket b = helloed(server);
                     Socket c = new Socket("127.0.0.1", server.port())) {
+                assertTrue(a.isConnected() && b.isConnected(), "the two handshakes in progress");
                 c.setSoTimeout(5000);
                 ControlMessage refusal = ControlCodec.read(c.getInputStream(), "server");
                 assertEquals(ErrorCode.LIMIT_EXCEEDED, refusal.getError().getCode());
@@ -96,7 +97,8 @@ class ConnectionLimitsTest {
     private static void awaitFreed(RendezvousServer server, Attempt attempt) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
-            try (Socket s = attempt.run()) {
+            try {
+                attempt.run().close();
                 return;
             } catch (IOException | AssertionError e) {
                 if (System.nanoTime() > deadline) {
