@@ -61,12 +61,8 @@ class NatTraversalIT {
     void channelsThroughNats(String mode, String rank0Links, String rank2Links) throws Exception {
         run(List.of("bash", TOPOLOGY.toString(), "up", mode));
         Path secret = dir.resolve("job.secret");
-        Files.writeString(secret, "nat-secret-0123456789\n");
-        Process server = netns("pub", List.of("-jar", jar("rendezvous-server", "rendezvous.jar"), "--host",
-                "198.51.100.1", "--port", "7700", "--http-port", "7701", "--secret-file", secret.toString(),
-                "--port-file", dir.resolve("ports").toString()), dir.resolve("server.log"));
+        Process server = startServer(secret);
         try {
-            waitFor(dir.resolve("ports"), server);
             List<Process> ranks = new ArrayList<>();
             long start = System.nanoTime();
             for (int r = 0; r < 4; r++) {
@@ -108,12 +104,8 @@ class NatTraversalIT {
             run(List.of("bash", TOPOLOGY.toString(), "break", how));
         }
         Path secret = dir.resolve("job.secret");
-        Files.writeString(secret, "nat-secret-0123456789\n");
-        Process server = netns("pub", List.of("-jar", jar("rendezvous-server", "rendezvous.jar"), "--host",
-                "198.51.100.1", "--port", "7700", "--http-port", "7701", "--secret-file", secret.toString(),
-                "--port-file", dir.resolve("ports").toString()), dir.resolve("server.log"));
+        Process server = startServer(secret);
         try {
-            waitFor(dir.resolve("ports"), server);
             List<Process> ranks = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
                 ranks.add(netns(HOSTS[r], List.of("-cp", System.getProperty("java.class.path"),
@@ -161,6 +153,21 @@ class NatTraversalIT {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
             server.destroyForcibly();
+        }
+    }
+
+    /** rendezvous.jar in the public namespace with a fresh {@code secret} file; returns once it listens. */
+    private Process startServer(Path secret) throws Exception {
+        Files.writeString(secret, "nat-secret-0123456789\n");
+        Process server = netns("pub", List.of("-jar", jar("rendezvous-server", "rendezvous.jar"), "--host",
+                "198.51.100.1", "--port", "7700", "--http-port", "7701", "--secret-file", secret.toString(),
+                "--port-file", dir.resolve("ports").toString()), dir.resolve("server.log"));
+        try {
+            waitFor(dir.resolve("ports"), server);
+            return server;
+        } catch (Exception | AssertionError e) {
+            server.destroyForcibly();
+            throw e;
         }
     }
 

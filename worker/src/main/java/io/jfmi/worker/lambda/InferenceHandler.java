@@ -2,14 +2,10 @@ package io.jfmi.worker.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.jfmi.worker.json.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -92,16 +88,11 @@ public final class InferenceHandler implements RequestStreamHandler {
 
     /** The event as a JSON object; a body that is not one is an error saying what it was. */
     public static JsonObject readEvent(InputStream input) throws IOException {
-        JsonElement e;
         try {
-            e = JsonParser.parseReader(new InputStreamReader(input, StandardCharsets.UTF_8));
-        } catch (JsonParseException ex) {
-            throw new PayloadException("the event is not valid JSON: " + ex.getMessage());
+            return JsonCodec.parseObject(new String(input.readAllBytes(), StandardCharsets.UTF_8), "the event");
+        } catch (IllegalArgumentException e) {
+            throw new PayloadException(e.getMessage()); // a bad event is the caller's error, named as such
         }
-        if (!e.isJsonObject()) {
-            throw new PayloadException("the event must be a JSON object, got " + (e.isJsonNull() ? "nothing" : e));
-        }
-        return e.getAsJsonObject();
     }
 
     public static String toJson(Object summary) {
