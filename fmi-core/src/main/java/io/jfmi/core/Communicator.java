@@ -117,7 +117,14 @@ public final class Communicator implements AutoCloseable {
         return transport.linkKind(peer);
     }
 
-    /** How long joining took: registration, link setup (dialing, punching) and the channel plan, in ms. */
+    /**
+     * What protects the bytes to {@code peer} on the wire: "plain", "AES-128-GCM" (a sealed direct link), or the
+     * TLS protocol and suite of the relay connection; null for this rank itself.
+     */
+    public String linkProtection(int peer) {
+        return transport.linkProtection(peer);
+    }
+
     /**
      * Connections to this rank's data port that its setup refused: a wrong, foreign or replayed link MAC, an
      * unexpected rank, a second link from a rank that has one, or bytes that are not a link handshake.
@@ -126,6 +133,7 @@ public final class Communicator implements AutoCloseable {
         return refusedLinkAttempts;
     }
 
+    /** How long joining took: registration, link setup (dialing, punching) and the channel plan, in ms. */
     public long setupMillis() {
         return setupMillis;
     }
@@ -463,7 +471,8 @@ public final class Communicator implements AutoCloseable {
                 String hostId = LocalEndpoints.hostId();
                 Register registration = Register.newBuilder()
                         .addAllEndpoints(LocalEndpoints.forPort(direct.port(), o.advertiseHost()))
-                        .setHostId(hostId).setRelayOnly(o.forceRelay()).setNoPunch(!o.punch()).build();
+                        .setHostId(hostId).setRelayOnly(o.forceRelay()).setNoPunch(!o.punch())
+                        .setSealLinks(o.sealLinks()).build();
                 rendezvous.bindControlTo(direct.port());
                 PeerTable table = rendezvous.join(registration, deadline);
                 if (table.getPeersCount() != n) {
@@ -487,7 +496,7 @@ public final class Communicator implements AutoCloseable {
                 }
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
-                        rendezvous, deadline);
+                        rendezvous, deadline, sealKey(o, table));
                 int cores = Runtime.getRuntime().availableProcessors();
                 int ranksOnHost = 1 + countSameHost(table, hostId, rank);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());
@@ -508,6 +517,18 @@ public final class Communicator implements AutoCloseable {
                 throw new RendezvousException("rank " + rank + " of job '" + o.jobId() + "' could not set up its "
                         + "links: " + e.getMessage(), e);
             }
+        }
+
+        /** The session key when direct links are sealed; null when they are not. */
+        private static byte[] sealKey(CommunicatorOptions o, PeerTable table) {
+            for (int p = 0; p < table.getPeersCount(); p++) {
+                if (table.getPeers(p).getSealLinks() != o.sealLinks()) {
+                    throw new RendezvousException("rank " + p + " of job '" + o.jobId() + "' "
+                            + (o.sealLinks() ? "does not seal" : "seals") + " its direct links but rank " + o.rank()
+                            + " " + (o.sealLinks() ? "does" : "does not") + ": give every rank the same sealLinks");
+                }
+            }
+            return o.sealLinks() ? table.getSessionKey().toByteArray() : null;
         }
 
         private static int countSameHost(PeerTable table, String hostId, int rank) {

@@ -2,6 +2,8 @@ package io.jfmi.core;
 
 import io.jfmi.protocol.Limits;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,6 +28,11 @@ import java.util.Objects;
  *   <tr><td>spinNanos</td><td>50 µs</td><td>poll budget before parking; the poll yields the core when ranks on
  *       the host outnumber cores</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
+ *   <tr><td>sealLinks</td><td>false</td><td>encrypt and authenticate direct-link frames (AES-128-GCM, a key per
+ *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
+ *   <tr><td>tls</td><td>false</td><td>speak TLS to the rendezvous server (control and relay connections)</td></tr>
+ *   <tr><td>tlsTrust</td><td>JVM trust store</td><td>PEM file of the certificates that may sign the server's
+ *       certificate (setting it turns tls on); the certificate must name the host dialed</td></tr>
  * </table>
  */
 public final class CommunicatorOptions {
@@ -49,6 +56,9 @@ public final class CommunicatorOptions {
     private final long spinNanos;
     private final int maxSegmentBytes;
     private final Tuning tuning;
+    private final boolean sealLinks;
+    private final boolean tls;
+    private final Path tlsTrust;
 
     private CommunicatorOptions(Builder b) {
         this.jobId = b.jobId;
@@ -68,6 +78,9 @@ public final class CommunicatorOptions {
         this.spinNanos = b.spinNanos;
         this.maxSegmentBytes = b.maxSegmentBytes;
         this.tuning = b.tuning;
+        this.sealLinks = b.sealLinks;
+        this.tls = b.tls;
+        this.tlsTrust = b.tlsTrust;
     }
 
     public static Builder builder() {
@@ -143,6 +156,19 @@ public final class CommunicatorOptions {
         return tuning;
     }
 
+    public boolean sealLinks() {
+        return sealLinks;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    /** The PEM file of trusted certificates, or null for the JVM's default trust store. */
+    public Path tlsTrust() {
+        return tlsTrust;
+    }
+
     public static final class Builder {
         private String jobId;
         private int rank = -1;
@@ -161,6 +187,9 @@ public final class CommunicatorOptions {
         private long spinNanos = -1;
         private int maxSegmentBytes = 1 << 20;
         private Tuning tuning = Tuning.defaults();
+        private boolean sealLinks;
+        private boolean tls;
+        private Path tlsTrust;
 
         private Builder() {
         }
@@ -266,6 +295,25 @@ public final class CommunicatorOptions {
             return this;
         }
 
+        public Builder sealLinks(boolean v) {
+            this.sealLinks = v;
+            return this;
+        }
+
+        public Builder tls(boolean v) {
+            this.tls = v;
+            return this;
+        }
+
+        /** Trust the certificates in this PEM file for the rendezvous server (null: the JVM's); turns tls on. */
+        public Builder tlsTrust(Path v) {
+            this.tlsTrust = v;
+            if (v != null) {
+                this.tls = true;
+            }
+            return this;
+        }
+
         /** Validates every option and names the first bad one. */
         public CommunicatorOptions build() {
             if (!Limits.isValidJobId(jobId)) {
@@ -297,6 +345,9 @@ public final class CommunicatorOptions {
             }
             Objects.requireNonNull(bindHost, "bindHost");
             Objects.requireNonNull(tuning, "tuning");
+            if (tlsTrust != null && !Files.isReadable(tlsTrust)) {
+                throw new IllegalArgumentException("tlsTrust file " + tlsTrust + " does not exist or is not readable");
+            }
             return new CommunicatorOptions(this);
         }
 

@@ -29,6 +29,15 @@ public final class JobAuth {
         return hmac(sessionKey, context.getBytes(StandardCharsets.UTF_8), nonce);
     }
 
+    /**
+     * The 16-byte AES key sealing frames from {@code fromRank} to {@code toRank} on one direct link: each link and
+     * direction gets its own key, fresh for every connection through the accepting side's handshake nonce.
+     */
+    public static byte[] sealKey(byte[] sessionKey, int fromRank, int toRank, byte[] nonce) {
+        String context = "jfmi/seal/v1|" + fromRank + "|" + toRank + "|";
+        return java.util.Arrays.copyOf(hmac(sessionKey, context.getBytes(StandardCharsets.UTF_8), nonce), 16);
+    }
+
     /** Constant-time comparison. */
     public static boolean matches(byte[] expected, byte[] actual) {
         return actual != null && MessageDigest.isEqual(expected, actual);

@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class DirectLinks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DirectLinks.class);
 
-    /** A connected, authenticated direct link not yet handed to a {@link Transport}. */
-    public record Established(SocketChannel channel, LinkKind kind, String address) {
+    /**
+     * A connected, authenticated direct link not yet handed to a {@link Transport}; {@code nonce} is the accepting
+     * side's handshake nonce, from which the link's sealing keys are derived.
+     */
+    public record Established(SocketChannel channel, LinkKind kind, String address, byte[] nonce) {
     }
 
     /** One connect attempt while punching; both sides retry until the punch deadline. */
@@ -109,10 +112,11 @@ public final class DirectLinks implements AutoCloseable {
                 int attemptMillis = (int) Math.min(PUNCH_ATTEMPT_MILLIS, leftMillis);
                 ch.socket().connect(to, attemptMillis);
                 ch.socket().setSoTimeout((int) Math.max(1000, leftMillis));
+                byte[] nonce;
                 if (rank > peer) {
-                    sendHello(ch, peer);
+                    nonce = sendHello(ch, peer);
                 } else {
-                    byte[] nonce = LinkHello.sendChallenge(ch);
+                    nonce = LinkHello.sendChallenge(ch);
                     LinkHello hello = LinkHello.readFrom(ch);
                     if (hello.from != peer || hello.to != rank
                             || !JobAuth.matches(JobAuth.linkMac(sessionKey, peer, rank, nonce), hello.mac)) {
@@ -134,7 +138,7 @@ public final class DirectLinks implements AutoCloseable {
                 log.info("rank {} of job '{}': punched through to rank {} at {} in {} ms ({} attempts; {} KiB probe "
                         + "crossed both ways in {} ms)", rank, jobId, peer, to, (probeStart - start) / 1_000_000,
                         attempts, PathProbe.BYTES / 1024, (System.nanoTime() - probeStart) / 1_000_000);
-                return new Established(ch, LinkKind.PUNCHED, target.getHost() + ":" + target.getPort());
+                return new Established(ch, LinkKind.PUNCHED, target.getHost() + ":" + target.getPort(), nonce);
             } catch (IOException e) {
                 last = e.getMessage();
                 if (ch != null) {
@@ -235,7 +239,7 @@ public final class DirectLinks implements AutoCloseable {
                 ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
                 ch.socket().setSoTimeout(0);
                 LinkKind kind = ch.socket().getInetAddress().isLoopbackAddress() ? LinkKind.LOCAL : LinkKind.LAN;
-                accepted.put(hello.from, new Established(ch, kind, remote));
+                accepted.put(hello.from, new Established(ch, kind, remote, nonce));
             } catch (IOException e) {
                 refused.incrementAndGet();
                 log.warn("rank {} of job '{}': refused a direct link from {}: its handshake failed: {}", rank, jobId,
@@ -283,18 +287,21 @@ public final class DirectLinks implements AutoCloseable {
         try {
             ch.socket().connect(new InetSocketAddress(e.getHost(), e.getPort()), (int) Math.max(1, timeoutMillis));
             ch.socket().setSoTimeout((int) Math.max(1, timeoutMillis));
-            sendHello(ch, peer);
+            byte[] nonce = sendHello(ch, peer);
             ch.socket().setSoTimeout(0);
             LinkKind kind = e.getKind() == EndpointKind.LOOPBACK ? LinkKind.LOCAL : LinkKind.LAN;
-            return new Established(ch, kind, e.getHost() + ":" + e.getPort());
+            return new Established(ch, kind, e.getHost() + ":" + e.getPort(), nonce);
         } catch (IOException ex) {
             closeQuietly(ch);
             throw ex;
         }
     }
 
-    /** The dialing side of the handshake: answer the peer's challenge with our MAC, wait for its acceptance. */
-    private void sendHello(SocketChannel ch, int peer) throws IOException {
+    /**
+     * The dialing side of the handshake: answer the peer's challenge with our MAC, wait for its acceptance.
+     * Returns the challenge's nonce.
+     */
+    private byte[] sendHello(SocketChannel ch, int peer) throws IOException {
         byte[] nonce = LinkHello.readChallenge(ch);
         new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer, nonce)).writeTo(ch);
         ByteBuffer reply = ByteBuffer.allocate(1);
@@ -302,6 +309,7 @@ public final class DirectLinks implements AutoCloseable {
         if (reply.get(0) != LinkHello.ACCEPTED) {
             throw new IOException("peer refused the link");
         }
+        return nonce;
     }
 
     /** Connections refused so far: wrong or replayed MAC, another job, unexpected rank, garbage, no handshake. */

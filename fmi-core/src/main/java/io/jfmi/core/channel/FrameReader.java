@@ -59,7 +59,7 @@ final class FrameReader {
                 if (link.payloadRemaining >= Link.READ_BUFFER_BYTES / 2) {
                     int savedLimit = target.limit();
                     target.limit(target.position() + link.payloadRemaining);
-                    int n = link.channel.read(target);
+                    int n = link.io.read(target);
                     target.limit(savedLimit);
                     if (n < 0) {
                         link.peerClosed = true;
@@ -82,7 +82,7 @@ final class FrameReader {
                 continue;
             }
             in.compact();
-            int n = link.channel.read(in);
+            int n = link.io.read(in);
             in.flip();
             if (n < 0) {
                 // Not an error yet: the peer may have sent all we need and left. The transport decides.

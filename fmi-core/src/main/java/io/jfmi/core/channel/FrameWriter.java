@@ -23,9 +23,22 @@ final class FrameWriter {
      */
     boolean writeTo(Link link) throws IOException {
         boolean moved = false;
+        ByteBuffer[] gather = link.gather;
         while (!link.sendQueue.isEmpty()) {
+            if (!link.io.flush()) {
+                // A sealing layer still holds bytes for the socket: a frame counts as sent only once they left.
+                return moved;
+            }
             SendRequest r = link.sendQueue.peek();
             ByteBuffer data = r.data;
+            if (r.frameOpen && !link.headerOut.hasRemaining() && data.position() == link.frameEnd) {
+                r.frameOpen = false;
+                if (link.frameLast) {
+                    r.done = true;
+                    link.sendQueue.poll();
+                }
+                continue;
+            }
             if (!r.frameOpen) {
                 openFrame(link, r, data);
             }
@@ -33,11 +46,12 @@ final class FrameWriter {
             data.limit(link.frameEnd);
             long n;
             if (link.headerOut.hasRemaining()) {
-                link.gather[0] = link.headerOut;
-                link.gather[1] = data;
-                n = link.channel.write(link.gather, 0, data.hasRemaining() ? 2 : 1);
+                gather[0] = link.headerOut;
+                gather[1] = data;
+                n = link.io.write(gather, 0, data.hasRemaining() ? 2 : 1);
             } else {
-                n = link.channel.write(data);
+                gather[0] = data;
+                n = link.io.write(gather, 0, 1);
             }
             data.limit(savedLimit);
             if (n == 0) {
@@ -45,13 +59,6 @@ final class FrameWriter {
             }
             link.bytesSent += n;
             moved = true;
-            if (!link.headerOut.hasRemaining() && data.position() == link.frameEnd) {
-                r.frameOpen = false;
-                if (link.frameLast) {
-                    r.done = true;
-                    link.sendQueue.poll();
-                }
-            }
         }
         return moved;
     }

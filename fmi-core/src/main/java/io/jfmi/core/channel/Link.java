@@ -1,6 +1,7 @@
 package io.jfmi.core.channel;
 
 import io.jfmi.core.LinkKind;
+import io.jfmi.core.wire.LinkIo;
 import io.jfmi.protocol.FrameHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +21,8 @@ public final class Link {
     static final int READ_BUFFER_BYTES = 64 * 1024;
 
     final SocketChannel channel;
+    /** The bytes of {@link #channel}, possibly sealed. */
+    final LinkIo io;
     final LinkKind kind;
     /** The only rank this link carries frames from, or -1 for the relay link. */
     final int fixedPeer;
@@ -51,8 +54,9 @@ public final class Link {
     long bytesSent;
     long bytesReceived;
 
-    Link(SocketChannel channel, LinkKind kind, int fixedPeer, String description) throws IOException {
+    Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description) throws IOException {
         this.channel = channel;
+        this.io = io;
         this.kind = kind;
         this.fixedPeer = fixedPeer;
         this.description = description;
@@ -95,7 +99,7 @@ public final class Link {
             }
         }
         try {
-            channel.close();
+            io.close();
         } catch (IOException ignored) {
             // closing after a failure: nothing more to report
         }

@@ -3,6 +3,11 @@ package io.jfmi.core.channel;
 import io.jfmi.core.LinkKind;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.Connection;
+import io.jfmi.core.wire.LinkIo;
+import io.jfmi.core.wire.PlainIo;
+import io.jfmi.core.wire.SealedIo;
+import io.jfmi.protocol.JobAuth;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.EnumMap;
@@ -16,9 +21,12 @@ public final class Links {
     private Links() {
     }
 
-    /** {@code direct} holds every established link (dialed, accepted, punched); relayed peers' are closed. */
+    /**
+     * {@code direct} holds every established link (dialed, accepted, punched); relayed peers' are closed. With
+     * {@code sealKey} (the job instance's session key) direct links seal their frames with AES-GCM.
+     */
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
-            Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline) throws IOException {
+            Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey) throws IOException {
         Link[] links = new Link[size];
         for (Map<Integer, DirectLinks.Established> m : direct) {
             for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
@@ -28,12 +36,13 @@ public final class Links {
                     est.channel().close();
                     continue;
                 }
-                links[peer] = direct(est, peer);
+                links[peer] = direct(est, rank, peer, sealKey);
             }
         }
         if (!relayPeers.isEmpty()) {
-            SocketChannel ch = rendezvous.openRelay(deadline);
-            Link relay = new Link(ch, LinkKind.RELAY, -1, "relay link via " + rendezvous.describe());
+            Connection relayed = rendezvous.openRelay(deadline);
+            Link relay = new Link(relayed.channel(), relayed.io(), LinkKind.RELAY, -1, "relay link via "
+                    + rendezvous.describe() + " (" + relayed.io().protection() + ")");
             for (int peer : relayPeers) {
                 links[peer] = relay;
             }
@@ -46,11 +55,14 @@ public final class Links {
         return links;
     }
 
-    private static Link direct(DirectLinks.Established est, int peer) throws IOException {
+    private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey)
+            throws IOException {
         SocketChannel ch = est.channel();
         ch.socket().setTcpNoDelay(true);
-        return new Link(ch, est.kind(), peer, est.kind().label() + " link to rank " + peer + " (" + est.address()
-                + ")");
+        String description = est.kind().label() + " link to rank " + peer + " (" + est.address() + ")";
+        LinkIo io = sealKey == null ? new PlainIo(ch) : new SealedIo(ch, JobAuth.sealKey(sealKey, rank, peer,
+                est.nonce()), JobAuth.sealKey(sealKey, peer, rank, est.nonce()), "rank " + peer);
+        return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed");
     }
 
     /** "local=[1, 2] relay=[3]" */

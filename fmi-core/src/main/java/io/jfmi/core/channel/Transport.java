@@ -100,6 +100,12 @@ public final class Transport implements AutoCloseable {
         return l == null ? null : l.kind;
     }
 
+    /** What protects the bytes to {@code peer} on the wire ("plain", "AES-128-GCM", a TLS suite), or null for self. */
+    public String linkProtection(int peer) {
+        Link l = linkOf[peer];
+        return l == null ? null : l.io.protection();
+    }
+
     /** Total payload and header bytes written to / read from every link. */
     public long bytesSent() {
         return links.stream().mapToLong(l -> l.bytesSent).sum();

@@ -5,12 +5,12 @@ import io.jfmi.core.FmiException;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.Connection;
 import io.jfmi.protocol.ChannelPlanner;
 import io.jfmi.protocol.proto.ChannelPlan;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.protocol.proto.Register;
-import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,7 +49,8 @@ public final class InProcessRendezvous implements Rendezvous {
                 PeerTable.Builder b = PeerTable.newBuilder().setSessionKey(ByteString.copyFrom(sessionKey));
                 for (int p = 0; p < worldSize; p++) {
                     b.addPeers(PeerInfo.newBuilder().setRank(p).addAllEndpoints(registrations[p].getEndpointsList())
-                            .setHostId(registrations[p].getHostId()).setRelayOnly(registrations[p].getRelayOnly()));
+                            .setHostId(registrations[p].getHostId()).setRelayOnly(registrations[p].getRelayOnly())
+                            .setSealLinks(registrations[p].getSealLinks()));
                 }
                 table = b.build();
                 notifyAll();
@@ -123,7 +124,7 @@ public final class InProcessRendezvous implements Rendezvous {
     }
 
     @Override
-    public SocketChannel openRelay(Deadline deadline) {
+    public Connection openRelay(Deadline deadline) {
         throw new RendezvousException("rank " + rank + " needs the relay, but the in-process rendezvous has none: "
                 + "use the rendezvous server (direct links failed or relay was forced)");
     }

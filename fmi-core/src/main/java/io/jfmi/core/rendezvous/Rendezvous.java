@@ -2,10 +2,10 @@ package io.jfmi.core.rendezvous;
 
 import io.jfmi.core.FmiException;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.Connection;
 import io.jfmi.protocol.proto.ChannelPlan;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.protocol.proto.Register;
-import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -37,8 +37,8 @@ public interface Rendezvous extends AutoCloseable {
     default void bindControlTo(int localPort) {
     }
 
-    /** Opens an authenticated connection to the relay, ready for data frames, in blocking mode. */
-    SocketChannel openRelay(Deadline deadline);
+    /** Opens an authenticated connection to the relay, ready for data frames. */
+    Connection openRelay(Deadline deadline);
 
     /** From now on, failures elsewhere in the job (a dead rank, an abort) are passed to {@code onFailure}. */
     void watch(Consumer<FmiException> onFailure);

@@ -5,6 +5,8 @@ import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Backoff;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.Connection;
+import io.jfmi.core.wire.PlainIo;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.JobAuth;
 import io.jfmi.protocol.proto.Abort;
@@ -133,7 +135,7 @@ public final class ServerRendezvous implements Rendezvous {
     }
 
     @Override
-    public SocketChannel openRelay(Deadline deadline) {
+    public Connection openRelay(Deadline deadline) {
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open();
@@ -158,7 +160,8 @@ public final class ServerRendezvous implements Rendezvous {
                 throw unexpected(ready, "relay ready");
             }
             s.setSoTimeout(0);
-            return channel;
+            channel.configureBlocking(false);
+            return new Connection(channel, new PlainIo(channel));
         } catch (IOException e) {
             closeQuietly(channel);
             throw new RendezvousException("rank " + rank + " of job '" + jobId + "' could not open the relay at "

@@ -173,6 +173,7 @@ public final class AuthHandler extends SimpleChannelInboundHandler<ControlMessag
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         PeerInfo info = PeerInfo.newBuilder().setRank(hello.getRank()).addAllEndpoints(r.getEndpointsList())
                 .setHostId(r.getHostId()).setRelayOnly(r.getRelayOnly()).setNoPunch(r.getNoPunch())
+                .setSealLinks(r.getSealLinks())
                 .setObserved(Endpoint.newBuilder().setHost(remote.getAddress().getHostAddress())
                         .setPort(remote.getPort()).setKind(EndpointKind.PUBLIC))
                 .build();

@@ -98,6 +98,18 @@ public final class Job implements RelayedJob {
     }
 
     /** Adds a rank; sends the peer table to everyone when it was the last one. */
+    /** Both ends of a direct link must agree whether its frames are sealed: one setting per job. */
+    private void checkSameLinkSealing(int rank, PeerInfo info) throws RegistrationException {
+        for (Member m : members) {
+            if (m != null && m.info.getSealLinks() != info.getSealLinks()) {
+                throw new RegistrationException(ErrorCode.SETTINGS_MISMATCH, "rank " + rank + " of job '" + id
+                        + "' " + (info.getSealLinks() ? "seals" : "does not seal") + " its direct links but rank "
+                        + m.rank + " " + (m.info.getSealLinks() ? "does" : "does not")
+                        + ": give every rank the same link-sealing setting");
+            }
+        }
+    }
+
     synchronized void register(int rank, int claimedWorldSize, Channel control, PeerInfo info)
             throws RegistrationException {
         touch();
@@ -118,6 +130,7 @@ public final class Job implements RelayedJob {
             throw new RegistrationException(ErrorCode.DUPLICATE_RANK, "rank " + rank + " of job '" + id
                     + "' is already registered from " + existing.control.remoteAddress());
         }
+        checkSameLinkSealing(rank, info);
         members[rank] = new Member(rank, control, info);
         registered++;
         log.info("job '{}' rank {}/{} registered from {} ({} of {})", id, rank, worldSize, control.remoteAddress(),
