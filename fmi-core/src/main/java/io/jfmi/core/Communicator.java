@@ -22,6 +22,7 @@ import io.jfmi.core.rendezvous.LocalEndpoints;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.rendezvous.ServerRendezvous;
 import io.jfmi.core.util.Deadline;
+import io.jfmi.core.wire.TlsClient;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.protocol.ChannelPlanner;
 import io.jfmi.protocol.OpCode;
@@ -75,8 +76,16 @@ public final class Communicator implements AutoCloseable {
         }
         InetSocketAddress server = new InetSocketAddress(options.rendezvous().getHostString(),
                 options.rendezvous().getPort());
+        TlsClient tls = null;
+        if (options.tls()) {
+            try {
+                tls = TlsClient.trusting(options.tlsTrust());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
         return connect(options, new ServerRendezvous(server, options.jobId(), options.rank(), options.worldSize(),
-                secret, options.connectTimeout().toMillis()));
+                secret, options.connectTimeout().toMillis(), tls));
     }
 
     /** Joins the ranks of one JVM that share {@code job} (direct links only). */

@@ -1,16 +1,20 @@
 package io.jfmi.rendezvous;
 
 import io.jfmi.protocol.SecretFile;
+import io.jfmi.rendezvous.tls.SelfSignedCertificate;
+import io.jfmi.rendezvous.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code java -jar rendezvous.jar}: runs the server until interrupted. */
 @Command(name = "rendezvous", mixinStandardHelpOptions = true, version = "jfmi rendezvous 0.1.0",
@@ -71,6 +75,24 @@ public final class RendezvousMain implements Callable<Integer> {
             + "before its senders pause (default: ${DEFAULT-VALUE}).")
     int relayBufferBytes = ConnectionLimits.DEFAULTS.relayBufferBytes();
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for TLS on the control "
+            + "and relay port (with --tls-key). Ranks then need --tls and, for a private CA, --tls-trust.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted PKCS#8, RSA or EC) "
+            + "of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", paramLabel = "DIR", description = "TLS with a self-signed certificate for "
+            + "local use: reuses DIR/" + SelfSignedCertificate.CERTIFICATE_FILE + " and DIR/"
+            + SelfSignedCertificate.KEY_FILE + ", or issues them. Give ranks --tls-trust DIR/"
+            + SelfSignedCertificate.CERTIFICATE_FILE + ".")
+    Path tlsSelfSigned;
+
+    @Option(names = "--tls-name", paramLabel = "NAME", description = "Host name or address the self-signed "
+            + "certificate also covers (repeatable; localhost, loopback and this host's name are always in).")
+    List<String> tlsNames = new ArrayList<>();
+
     @Option(names = "--port-file", description = "Write the bound control and HTTP ports here (two lines) once "
             + "listening; for scripts that use port 0.")
     Path portFile;
@@ -99,6 +121,27 @@ public final class RendezvousMain implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** The TLS files the options name, or null for plain TCP. */
+    private TlsFiles tlsFiles() throws IOException {
+        if (tlsSelfSigned != null) {
+            if (tlsCert != null || tlsKey != null) {
+                throw new IllegalArgumentException("--tls-self-signed and --tls-cert/--tls-key exclude each other");
+            }
+            TlsFiles files = SelfSignedCertificate.inDirectory(tlsSelfSigned,
+                    SelfSignedCertificate.defaultNames(tlsNames));
+            log.info("TLS with the self-signed certificate {} (ranks trust it with --tls-trust {})",
+                    files.certificate(), files.certificate().toAbsolutePath());
+            return files;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (!tlsNames.isEmpty() && tlsCert != null) {
+            throw new IllegalArgumentException("--tls-name applies to --tls-self-signed only");
+        }
+        return tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey);
+    }
+
     @Override
     public Integer call() throws Exception {
         SecretFile secrets;
@@ -114,6 +157,7 @@ public final class RendezvousMain implements Callable<Integer> {
                         Duration.ofSeconds(handshakeTimeoutSeconds))
                 .withConnectionLimits(new ConnectionLimits(maxConnectionsPerAddress, maxPendingHandshakes,
                         relayBufferBytes))
+                .withTls(tlsFiles())
                 .validate();
         RendezvousServer server = RendezvousServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jfmi-rendezvous-shutdown"));

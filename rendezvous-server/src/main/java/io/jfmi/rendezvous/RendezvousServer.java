@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ public final class RendezvousServer implements AutoCloseable {
         JobRegistry registry = new JobRegistry(config.maxJobs(), config.maxWorldSize(), config.maxFramePayload(),
                 config.jobIdleTimeout(), metrics);
         ConnectionCounters counters = new ConnectionCounters(config.connections());
+        SslContext tls = config.tls() == null ? null : config.tls().serverContext();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
             Channel control = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -63,6 +66,11 @@ public final class RendezvousServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                SslHandler handler = tls.newHandler(ch.alloc());
+                                handler.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+                                ch.pipeline().addLast("tls", handler);
+                            }
                             ch.pipeline()
                                     .addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
                                             ControlCodec.MAX_CONTROL_MESSAGE + 4, 0, 4, 0, 4))
@@ -86,8 +94,9 @@ public final class RendezvousServer implements AutoCloseable {
             long sweepMillis = Math.max(100, Math.min(5000, config.jobIdleTimeout().toMillis() / 2));
             group.next().scheduleAtFixedRate(registry::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
             RendezvousServer server = new RendezvousServer(group, control, http, metrics, registry);
-            log.info("jfmi rendezvous listening on {}:{} (control, relay){}; secrets from {}; max frame {} bytes, "
+            log.info("jfmi rendezvous listening on {}:{} (control, relay; {}){}; secrets from {}; max frame {} bytes, "
                     + "max {} jobs of up to {} ranks, idle jobs forgotten after {} s", config.host(), server.port(),
+                    tls == null ? "plain TCP" : "TLS with " + config.tls().certificate(),
                     http == null ? ", http off" : ", http on port " + server.httpPort(), config.secrets().source(),
                     config.maxFramePayload(), config.maxJobs(), config.maxWorldSize(),
                     config.jobIdleTimeout().toSeconds());

@@ -1,6 +1,7 @@
 package io.jfmi.rendezvous;
 
 import io.jfmi.protocol.SecretFile;
+import io.jfmi.rendezvous.tls.TlsFiles;
 import java.time.Duration;
 
 /**
@@ -16,32 +17,39 @@ import java.time.Duration;
  * @param jobIdleTimeout   a job still forming, or with no connected rank, is forgotten after this (default 10 min)
  * @param handshakeTimeout a connection must say hello and authenticate within this (default 30 s)
  * @param connections      per-address, pending-handshake and relay-buffer limits
+ * @param tls              certificate and key for TLS on the control and relay port, or null for plain TCP
  */
 public record ServerConfig(String host, int port, int httpPort, SecretFile secrets, int maxFramePayload, int maxJobs,
-        int maxWorldSize, Duration jobIdleTimeout, Duration handshakeTimeout, ConnectionLimits connections) {
+        int maxWorldSize, Duration jobIdleTimeout, Duration handshakeTimeout, ConnectionLimits connections,
+        TlsFiles tls) {
 
     public static final int DEFAULT_PORT = 7700;
     public static final int DEFAULT_HTTP_PORT = 7701;
 
     public static ServerConfig defaults(SecretFile secrets) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_HTTP_PORT, secrets, 1 << 20, 1024, 1024,
-                Duration.ofMinutes(10), Duration.ofSeconds(30), ConnectionLimits.DEFAULTS);
+                Duration.ofMinutes(10), Duration.ofSeconds(30), ConnectionLimits.DEFAULTS, null);
     }
 
     public ServerConfig withPorts(String newHost, int newPort, int newHttpPort) {
         return new ServerConfig(newHost, newPort, newHttpPort, secrets, maxFramePayload, maxJobs, maxWorldSize,
-                jobIdleTimeout, handshakeTimeout, connections);
+                jobIdleTimeout, handshakeTimeout, connections, tls);
     }
 
     public ServerConfig withLimits(int newMaxFramePayload, int newMaxJobs, int newMaxWorldSize, Duration idle,
             Duration handshake) {
         return new ServerConfig(host, port, httpPort, secrets, newMaxFramePayload, newMaxJobs, newMaxWorldSize, idle,
-                handshake, connections);
+                handshake, connections, tls);
     }
 
     public ServerConfig withConnectionLimits(ConnectionLimits limits) {
         return new ServerConfig(host, port, httpPort, secrets, maxFramePayload, maxJobs, maxWorldSize, jobIdleTimeout,
-                handshakeTimeout, limits);
+                handshakeTimeout, limits, tls);
+    }
+
+    public ServerConfig withTls(TlsFiles files) {
+        return new ServerConfig(host, port, httpPort, secrets, maxFramePayload, maxJobs, maxWorldSize, jobIdleTimeout,
+                handshakeTimeout, connections, files);
     }
 
     public ServerConfig validate() {
@@ -70,6 +78,9 @@ public record ServerConfig(String host, int port, int httpPort, SecretFile secre
             throw new IllegalArgumentException("--handshake-timeout must be positive, got " + handshakeTimeout);
         }
         connections.validate();
+        if (tls != null) {
+            tls.validate();
+        }
         return this;
     }
 }

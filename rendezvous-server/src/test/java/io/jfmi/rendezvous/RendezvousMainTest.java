@@ -29,7 +29,7 @@ class RendezvousMainTest {
         Result r = run("--secret-file", dir.resolve("s").toString(), "--port", "0", "--http-port", "-1",
                 "--max-frame-bytes", "0");
         assertEquals(64, r.code, r.err);
-        assertTrue(r.err.startsWith("error: ") && r.err.contains("frame"), r.err);
+        assertTrue(r.err.contains("error: --max-frame-bytes"), r.err);
     }
 
     @Test
@@ -38,6 +38,33 @@ class RendezvousMainTest {
         Result r = run("--secret-file", secret.toString(), "--port", "0", "--http-port", "-1");
         assertEquals(1, r.code, r.err);
         assertTrue(r.err.contains(secret.toString()), r.err);
+    }
+
+    @Test
+    void tlsOptionsThatDoNotGoTogetherAreNamedAndExit64() throws Exception {
+        String secret = dir.resolve("s").toString();
+        Result halfPair = run("--secret-file", secret, "--port", "0", "--http-port", "-1", "--tls-cert",
+                dir.resolve("cert.pem").toString());
+        assertEquals(64, halfPair.code, halfPair.err);
+        assertTrue(halfPair.err.contains("--tls-cert and --tls-key go together"), halfPair.err);
+        Result both = run("--secret-file", secret, "--port", "0", "--http-port", "-1", "--tls-self-signed",
+                dir.toString(), "--tls-key", dir.resolve("k.pem").toString());
+        assertEquals(64, both.code, both.err);
+        assertTrue(both.err.contains("exclude each other"), both.err);
+        Result missing = run("--secret-file", secret, "--port", "0", "--http-port", "-1", "--tls-cert",
+                dir.resolve("no-cert.pem").toString(), "--tls-key", dir.resolve("no-key.pem").toString());
+        assertEquals(64, missing.code, missing.err);
+        assertTrue(missing.err.contains("no-cert.pem") && missing.err.contains("does not exist"), missing.err);
+    }
+
+    @Test
+    void aKeyThatIsNotAKeyIsNamedWithItsCertificate() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
+        Path key = Files.writeString(dir.resolve("key.pem"), "not a key\n");
+        Result r = run("--secret-file", dir.resolve("s").toString(), "--port", "0", "--http-port", "-1",
+                "--tls-cert", cert.toString(), "--tls-key", key.toString());
+        assertEquals(64, r.code, r.err);
+        assertTrue(r.err.contains("cannot use TLS certificate " + cert), r.err);
     }
 
     private record Result(int code, String err) {

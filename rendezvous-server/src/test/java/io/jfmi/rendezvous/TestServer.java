@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** A real rendezvous server on loopback ports plus helpers to run ranks against it as threads. */
 final class TestServer implements AutoCloseable {
@@ -27,11 +28,16 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Duration idle) throws IOException, InterruptedException {
+        this(idle, c -> c);
+    }
+
+    /** A server whose test configuration {@code tweak} adjusts (TLS, limits). */
+    TestServer(Duration idle, UnaryOperator<ServerConfig> tweak) throws IOException, InterruptedException {
         secretFile = Files.createTempFile("jfmi", ".secret");
         Files.writeString(secretFile, "other-job other-secret-xyz\n" + SECRET + "\n");
         ServerConfig config = ServerConfig.defaults(SecretFile.read(secretFile)).withPorts("127.0.0.1", 0, 0)
                 .withLimits(64 * 1024, 16, 64, idle, Duration.ofSeconds(5));
-        server = RendezvousServer.start(config);
+        server = RendezvousServer.start(tweak.apply(config));
     }
 
     CommunicatorOptions.Builder options(String job, int rank, int n) {

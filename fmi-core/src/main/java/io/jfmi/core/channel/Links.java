@@ -75,6 +75,15 @@ public final class Links {
         }
         StringBuilder sb = new StringBuilder();
         byKind.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k.label()).append('=').append(v));
+        Set<String> protections = new TreeSet<>();
+        for (Link l : links) {
+            if (l != null && !l.io.protection().equals("plain")) {
+                protections.add(l.kind.label() + " " + l.io.protection());
+            }
+        }
+        if (!protections.isEmpty()) {
+            sb.append(" (protected: ").append(String.join(", ", protections)).append(')');
+        }
         return sb.length() == 0 ? "none (single rank)" : sb.toString();
     }
 }

@@ -6,7 +6,11 @@ import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Backoff;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.core.wire.Connection;
+import io.jfmi.core.wire.BlockingStreams;
+import io.jfmi.core.wire.LinkIo;
 import io.jfmi.core.wire.PlainIo;
+import io.jfmi.core.wire.TlsClient;
+import io.jfmi.core.wire.TlsIo;
 import io.jfmi.protocol.ControlCodec;
 import io.jfmi.protocol.JobAuth;
 import io.jfmi.protocol.proto.Abort;
@@ -46,6 +50,8 @@ public final class ServerRendezvous implements Rendezvous {
     private final int worldSize;
     private final byte[] secret;
     private final long connectTimeoutMillis;
+    /** TLS to the server, or null for plain TCP. */
+    private final TlsClient tls;
     private Socket control;
     private InputStream in;
     private OutputStream out;
@@ -53,25 +59,31 @@ public final class ServerRendezvous implements Rendezvous {
     private int controlPort;
     private Thread watcher;
 
+    /** @param tls TLS for the control and relay connections, or null for plain TCP */
     public ServerRendezvous(InetSocketAddress server, String jobId, int rank, int worldSize, byte[] secret,
-            long connectTimeoutMillis) {
+            long connectTimeoutMillis, TlsClient tls) {
         this.server = server;
         this.jobId = jobId;
         this.rank = rank;
         this.worldSize = worldSize;
         this.secret = secret.clone();
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.tls = tls;
     }
 
     @Override
     public String describe() {
-        return "rendezvous server " + server.getHostString() + ":" + server.getPort();
+        return "rendezvous server " + server.getHostString() + ":" + server.getPort() + (tls == null ? "" : " (TLS)");
     }
 
     @Override
     public PeerTable join(Register registration, Deadline deadline) {
         try {
             control = connect(deadline);
+            if (tls != null) {
+                control.setSoTimeout((int) Math.max(1, deadline.remainingMillis()));
+                control = tls.wrap(control, server.getHostString(), server.getPort());
+            }
             in = control.getInputStream();
             out = control.getOutputStream();
             byte[] nonce = handshake(Purpose.CONTROL, deadline);
@@ -141,31 +153,39 @@ public final class ServerRendezvous implements Rendezvous {
             channel = SocketChannel.open();
             channel.socket().setTcpNoDelay(true);
             channel.socket().connect(server, (int) Math.min(deadline.remainingMillis(), connectTimeoutMillis));
-            Socket s = channel.socket();
-            s.setSoTimeout((int) deadline.remainingMillis());
-            InputStream rin = s.getInputStream();
-            OutputStream rout = s.getOutputStream();
-            ControlCodec.write(rout, hello(Purpose.RELAY));
-            ControlMessage challenge = ControlCodec.read(rin, describe());
-            if (!challenge.hasChallenge()) {
-                throw unexpected(challenge, "challenge");
+            LinkIo io = tls == null ? new PlainIo(channel)
+                    : TlsIo.handshake(channel, tls.engine(server.getHostString(), server.getPort()), deadline,
+                            describe());
+            try (BlockingStreams streams = new BlockingStreams(channel, io, deadline, describe())) {
+                InputStream rin = streams.input();
+                OutputStream rout = streams.output();
+                ControlCodec.write(rout, hello(Purpose.RELAY));
+                ControlMessage challenge = ControlCodec.read(rin, describe());
+                if (!challenge.hasChallenge()) {
+                    throw unexpected(challenge, "challenge");
+                }
+                byte[] mac = JobAuth.registrationMac(secret, challenge.getChallenge().getNonce().toByteArray(),
+                        Purpose.RELAY.name(), jobId, rank, worldSize);
+                ControlCodec.write(rout, ControlMessage.newBuilder()
+                        .setRelayAttach(RelayAttach.newBuilder().setMac(com.google.protobuf.ByteString.copyFrom(mac)))
+                        .build());
+                ControlMessage ready = ControlCodec.read(rin, describe());
+                if (ready.hasError()) {
+                    throw new RendezvousException(describe() + " refused the relay of rank " + rank + " of job '"
+                            + jobId + "': " + ready.getError().getCode() + ": " + ready.getError().getMessage());
+                }
+                if (!ready.hasRelayReady()) {
+                    throw unexpected(ready, "relay ready");
+                }
             }
-            byte[] mac = JobAuth.registrationMac(secret, challenge.getChallenge().getNonce().toByteArray(),
-                    Purpose.RELAY.name(), jobId, rank, worldSize);
-            ControlCodec.write(rout, ControlMessage.newBuilder()
-                    .setRelayAttach(RelayAttach.newBuilder().setMac(com.google.protobuf.ByteString.copyFrom(mac)))
-                    .build());
-            ControlMessage ready = ControlCodec.read(rin, describe());
-            if (!ready.hasRelayReady()) {
-                throw unexpected(ready, "relay ready");
-            }
-            s.setSoTimeout(0);
-            channel.configureBlocking(false);
-            return new Connection(channel, new PlainIo(channel));
+            return new Connection(channel, io);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new RendezvousException("rank " + rank + " of job '" + jobId + "' could not open the relay at "
                     + describe() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
         }
     }
 
@@ -307,7 +327,9 @@ public final class ServerRendezvous implements Rendezvous {
         } catch (SocketTimeoutException e) {
             throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what, e);
         } catch (EOFException e) {
-            throw new IOException("the server closed the connection while rank " + rank + " waited for " + what, e);
+            throw new IOException("the server closed the connection while rank " + rank + " waited for " + what
+                    + (tls == null ? " (a server that uses TLS closes connections that do not: join with TLS)" : ""),
+                    e);
         }
     }
 

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
+import javax.net.ssl.SSLException;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,20 @@ final class Refusal {
 
     /** Oversized or undecodable control frames are refused with their own codes; I/O errors just close. */
     static void onException(ChannelHandlerContext ctx, ServerMetrics metrics, String who, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        Throwable tlsFailure = cause instanceof SSLException ? cause
+                : cause instanceof DecoderException && cause.getCause() instanceof SSLException ? cause.getCause()
+                : null;
+        if (tlsFailure instanceof NotSslRecordException) {
+            // No TLS error can reach a client that does not speak TLS: log, count and close.
+            metrics.error("tls_not_tls");
+            log.warn("refused {}{}: it does not speak TLS (a rank without --tls?)", ctx.channel().remoteAddress(),
+                    who);
+            ctx.close();
+        } else if (tlsFailure != null) {
+            metrics.error("tls_handshake");
+            log.warn("refused {}{}: TLS failed: {}", ctx.channel().remoteAddress(), who, tlsFailure.getMessage());
+            ctx.close();
+        } else if (cause instanceof TooLongFrameException) {
             refuse(ctx, metrics, who, ErrorCode.FRAME_TOO_LARGE, "control frame too large: " + cause.getMessage());
         } else if (cause instanceof CorruptedFrameException || cause instanceof DecoderException) {
             refuse(ctx, metrics, who, ErrorCode.MALFORMED_FRAME, "malformed control message: "

@@ -46,6 +46,18 @@ public final class JobOptions {
             + "punching before falling back to the relay (default: ${DEFAULT-VALUE}).")
     public double punchTimeoutSeconds = 5;
 
+    @Option(names = "--tls", description = "Speak TLS to the rendezvous server (control and relay connections), "
+            + "trusting the JVM's certificate authorities unless --tls-trust is given.")
+    public boolean tls;
+
+    @Option(names = "--tls-trust", paramLabel = "FILE", description = "PEM certificates that may sign the server's "
+            + "certificate (e.g. the server's rendezvous-cert.pem); implies --tls.")
+    public Path tlsTrust;
+
+    @Option(names = "--seal-links", description = "Encrypt and authenticate direct-link frames (AES-128-GCM, keyed "
+            + "per link from the job's session key); every rank of the job must say the same.")
+    public boolean sealLinks;
+
     @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 50000. The poll yields the "
             + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
@@ -92,7 +104,8 @@ public final class JobOptions {
         }
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
-                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos).tuning(tuning()).punch(!noPunch)
-                .punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000))).build();
+                .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
+                .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
+                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).build();
     }
 }

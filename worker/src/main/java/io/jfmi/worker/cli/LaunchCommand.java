@@ -82,6 +82,14 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
+    @Option(names = "--tls", description = "Run the job's rendezvous server with TLS (a self-signed certificate issued "
+            + "for this job, trusted by its ranks).")
+    boolean tls;
+
+    @Option(names = "--seal-links", description = "Ranks encrypt and authenticate their direct-link frames "
+            + "(AES-128-GCM).")
+    boolean sealLinks;
+
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for every rank (repeatable; "
             + "default: -Xmx1g -XX:TieredStopAtLevel=1; giving any replaces both).")
     List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
@@ -112,9 +120,16 @@ public final class LaunchCommand implements Callable<Integer> {
         if (forceRelay) {
             args.add("--force-relay");
         }
-        try (LocalServer server = LocalServer.start()) {
-            System.out.printf("jfmi launch: job '%s', %d ranks, task %s, rendezvous %s%s%n", id, worldSize, task,
-                    server.address(), forceRelay ? ", all pairs relayed" : "");
+        if (sealLinks) {
+            args.add("--seal-links");
+        }
+        try (LocalServer server = LocalServer.start(tls)) {
+            if (tls) {
+                args.addAll(List.of("--tls-trust", server.trustFile().toString()));
+            }
+            System.out.printf("jfmi launch: job '%s', %d ranks, task %s, rendezvous %s%s%s%s%n", id, worldSize, task,
+                    server.address(), tls ? " (TLS)" : "", forceRelay ? ", all pairs relayed" : "",
+                    sealLinks ? ", direct links sealed" : "");
             RankProcesses.Spec spec = new RankProcesses.Spec(worldSize, rankJvmOpts, WorkerMain.class.getName(), args,
                     server.address(), id, server.secretFile(), Duration.ofSeconds(deadlineSeconds),
                     Duration.ofSeconds(timeoutSeconds + 10));

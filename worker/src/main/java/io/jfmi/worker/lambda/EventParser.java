@@ -13,7 +13,7 @@ import java.util.Set;
  * Turns an event in any of the study's three shapes into a {@link StudyEvent}. Numbers may be JSON numbers or
  * strings ("4"), as the study wrote them. jfmi's own keys come from the event or, when absent there, from
  * environment variables (JFMI_RENDEZVOUS, JFMI_JOB_ID, JFMI_SECRET, JFMI_ENGINE, JFMI_MODEL, JFMI_TIMEOUT_SECONDS,
- * JFMI_RESULT_PREFIX, JFMI_THREADS). Every error names the key.
+ * JFMI_RESULT_PREFIX, JFMI_THREADS, JFMI_TLS, JFMI_TLS_TRUST, JFMI_SEAL_LINKS). Every error names the key.
  */
 public final class EventParser {
     static final int DEFAULT_BATCH_SIZE = 256;
@@ -26,9 +26,12 @@ public final class EventParser {
     private static final Set<String> EXECUTOR_KEYS = Set.of("S3_BUCKET", "S3_OBJECT_NAME", "S3_OBJECT_TYPE", "SCRIPT",
             "WORLD_SIZE", "RANK", "data_path", "batch_size");
     /** jfmi's keys and the environment variables that stand in for them. */
-    static final Map<String, String> JFMI_KEYS = Map.of("rendezvous", "JFMI_RENDEZVOUS", "job_id", "JFMI_JOB_ID",
-            "secret", "JFMI_SECRET", "engine", "JFMI_ENGINE", "model", "JFMI_MODEL", "timeout_seconds",
-            "JFMI_TIMEOUT_SECONDS", "result_prefix", "JFMI_RESULT_PREFIX", "threads", "JFMI_THREADS");
+    static final Map<String, String> JFMI_KEYS = Map.ofEntries(Map.entry("rendezvous", "JFMI_RENDEZVOUS"),
+            Map.entry("job_id", "JFMI_JOB_ID"), Map.entry("secret", "JFMI_SECRET"), Map.entry("engine", "JFMI_ENGINE"),
+            Map.entry("model", "JFMI_MODEL"), Map.entry("timeout_seconds", "JFMI_TIMEOUT_SECONDS"),
+            Map.entry("result_prefix", "JFMI_RESULT_PREFIX"), Map.entry("threads", "JFMI_THREADS"),
+            Map.entry("tls", "JFMI_TLS"), Map.entry("tls_trust", "JFMI_TLS_TRUST"),
+            Map.entry("seal_links", "JFMI_SEAL_LINKS"));
 
     private final JsonObject event;
     private final Map<String, String> env;
@@ -136,8 +139,24 @@ public final class EventParser {
         if (threads < 0) {
             throw new PayloadException("key 'threads' must be >= 0, got " + threads);
         }
+        String tlsTrust = jfmi("tls_trust");
+        boolean tls = flag("tls") || tlsTrust != null;
         return new StudyEvent.JfmiSettings(rendezvous, jobId, secret, engine, jfmi("model"), timeout,
-                jfmi("result_prefix"), threads);
+                jfmi("result_prefix"), threads, tls, tlsTrust, flag("seal_links"));
+    }
+
+    /** A true/false key ("true", "false", JSON booleans; absent = false). */
+    private boolean flag(String key) {
+        String v = jfmi(key);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new PayloadException("key '" + key + "' (or environment variable " + JFMI_KEYS.get(key)
+                    + ") must be true or false, got \"" + v + "\"");
+        };
     }
 
     /** A jfmi key from the event, else its environment variable; null when neither has it. */

@@ -102,7 +102,8 @@ final class LambdaJob {
         if (ev.worldSize() == 1) {
             return Communicator.connect(b.build(), new LocalJob(1));
         }
-        b.rendezvous(j.rendezvous()).secret(j.secret().getBytes(StandardCharsets.UTF_8));
+        b.rendezvous(j.rendezvous()).secret(j.secret().getBytes(StandardCharsets.UTF_8)).sealLinks(j.sealLinks())
+                .tls(j.tls()).tlsTrust(j.tlsTrust() == null ? null : java.nio.file.Path.of(j.tlsTrust()));
         log.info("rank {} of {}: joining job '{}' at {} (operation deadline {} ms, join deadline {} ms)", ev.rank(),
                 ev.worldSize(), j.jobId(), j.rendezvous(), op.toMillis(), join.toMillis());
         return Communicator.connect(b.build());

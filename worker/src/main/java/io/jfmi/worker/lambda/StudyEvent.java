@@ -53,8 +53,11 @@ public record StudyEvent(Shape shape, String bucket, int rank, int worldSize, Ob
      * @param resultPrefix   where results go in the bucket; null = result_path, else jfmi-results/JOB
      * @param threads        engine threads; 0 = engine default
      */
+    /**
+     * jfmi's own settings; {@code tlsTrust} is null for the JVM's trust store and only read when {@code tls}.
+     */
     public record JfmiSettings(String rendezvous, String jobId, String secret, String engine, String model,
-            long timeoutSeconds, String resultPrefix, int threads) {
+            long timeoutSeconds, String resultPrefix, int threads, boolean tls, String tlsTrust, boolean sealLinks) {
     }
 
     /** Where the results go: the explicit prefix, the study's result_path, or jfmi-results/JOB, without a '/' end. */

@@ -88,6 +88,30 @@ class EventParserTest {
     }
 
     @Test
+    void tlsAndSealingFromTheEventOrTheEnvironment() {
+        StudyEvent plain = parse("""
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz"}""", JOB_ENV);
+        assertTrue(!plain.jfmi().tls() && !plain.jfmi().sealLinks() && plain.jfmi().tlsTrust() == null);
+        java.util.Map<String, String> env = new java.util.HashMap<>(JOB_ENV);
+        env.put("JFMI_TLS_TRUST", "/var/task/rendezvous-cert.pem");
+        env.put("JFMI_SEAL_LINKS", "true");
+        StudyEvent fromEnv = parse("""
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz"}""", env);
+        assertTrue(fromEnv.jfmi().tls(), "a trust file turns TLS on");
+        assertEquals("/var/task/rendezvous-cert.pem", fromEnv.jfmi().tlsTrust());
+        assertTrue(fromEnv.jfmi().sealLinks());
+        StudyEvent fromEvent = parse("""
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz",
+                 "tls": true, "seal_links": "false"}""", env);
+        assertTrue(fromEvent.jfmi().tls());
+        assertTrue(!fromEvent.jfmi().sealLinks(), "the event's false wins over the environment's true");
+        assertMessage("key 'seal_links' (or environment variable JFMI_SEAL_LINKS) must be true or false, got \"yes\"",
+                """
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz",
+                 "seal_links": "yes"}""", JOB_ENV);
+    }
+
+    @Test
     void errorsNameTheKey() {
         assertMessage("missing required key 'data_path'", """
                 {"bucket": "b", "world_size": 1, "rank": 0, "S3_object_name": "s"}""", Map.of());
