@@ -3,17 +3,19 @@ package io.jfmi.rendezvous;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jfmi.core.DataBuffer;
+import io.jfmi.core.LinkKind;
 import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.ReduceOp;
-import io.jfmi.core.LinkKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -83,6 +85,21 @@ class ServerJobTest {
             sum += r + 0.5;
         }
         return new long[] {gathered, (long) sum, (n - 1) * 7L, 1};
+    }
+
+    @Test
+    void ranksWhoseJobNeverFormsNameTheRankThatNeverRegistered() throws Exception {
+        long start = System.nanoTime();
+        List<TestServer.Outcome<String>> out = server.run("missing-rank", 2,
+                b -> b.worldSize(3).joinTimeout(Duration.ofSeconds(2)), comm -> "formed");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        for (TestServer.Outcome<String> o : out) {
+            assertNotNull(o.error(), "a job of 3 formed with 2 ranks");
+            String m = o.error().getMessage();
+            assertTrue(m.contains("timed out after 2000 ms waiting for the peer "
+                    + "table") && m.contains("rank 2 never registered"), m);
+        }
+        assertTrue(millis < 4000, "took " + millis + " ms for a 2 s join deadline");
     }
 
     @Test

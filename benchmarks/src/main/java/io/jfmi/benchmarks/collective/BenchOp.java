@@ -13,7 +13,7 @@ import java.util.Locale;
  * ByteBuffers), and a check of one call's result against values computed independently.
  * Size means bytes contributed per rank (ignored by barrier; for alltoall, bytes sent to each peer, as OSU).
  */
-enum BenchOp {
+public enum BenchOp {
     BARRIER {
         @Override
         void call(Communicator c, Buffers b) {
@@ -120,7 +120,7 @@ enum BenchOp {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static BenchOp parse(String s) {
+    public static BenchOp parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

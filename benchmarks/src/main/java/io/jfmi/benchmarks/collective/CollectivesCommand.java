@@ -40,6 +40,13 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
+    @Option(names = "--tls", description = "The server speaks TLS (a self-signed certificate the ranks trust); "
+            + "with --force-relay every byte crosses TLS.")
+    boolean tls;
+
+    @Option(names = "--seal-links", description = "Ranks seal their direct links (AES-128-GCM).")
+    boolean sealLinks;
+
     @Option(names = "--spin-nanos", description = "Busy-poll budget of every rank before it parks; -1 = "
             + "automatic (default: ${DEFAULT-VALUE}).")
     long spinNanos = -1;
@@ -71,7 +78,8 @@ public final class CollectivesCommand implements Callable<Integer> {
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
-        JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, spinNanos,
+        JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
+                spinNanos,
                 jvmOpts, algorithms, primeRounds);
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {

@@ -10,10 +10,16 @@ import java.util.stream.Collectors;
 
 /** Runs the jfmi collective benchmark for one rank count: a local server plus one JVM per rank. */
 public final class JfmiRunner {
-    /** What to run; {@code spinNanos} -1 is automatic. */
-    /** @param primeRounds rounds of io.jfmi.core.Warmup each rank runs before joining (0: none) */
+    /**
+     * What to run; {@code spinNanos} -1 is automatic.
+     *
+     * @param tls         the server speaks TLS (self-signed, trusted by the ranks)
+     * @param sealLinks   ranks seal their direct links (AES-GCM)
+     * @param primeRounds rounds of io.jfmi.core.Warmup each rank runs before joining (0: none)
+     */
     public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
-            boolean forceRelay, long spinNanos, List<String> jvmOpts, List<String> algorithms, int primeRounds) {
+            boolean forceRelay, boolean tls, boolean sealLinks, long spinNanos, List<String> jvmOpts,
+            List<String> algorithms, int primeRounds) {
     }
 
     /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
@@ -48,12 +54,18 @@ public final class JfmiRunner {
         if (plan.forceRelay()) {
             args.add("--force-relay");
         }
+        if (plan.sealLinks()) {
+            args.add("--seal-links");
+        }
         if (!plan.algorithms().isEmpty()) {
             args.add("--algorithm");
             args.add(String.join(",", plan.algorithms()));
         }
         List<String> results = Collections.synchronizedList(new ArrayList<>());
-        try (LocalServer server = LocalServer.start()) {
+        try (LocalServer server = LocalServer.start(plan.tls())) {
+            if (plan.tls()) {
+                args.addAll(List.of("--tls-trust", server.trustFile().toString()));
+            }
             RankProcesses.Spec spec = new RankProcesses.Spec(ranks, plan.jvmOpts(), CollectiveBenchRank.class.getName(),
                     args, server.address(), "bench-" + ranks, server.secretFile(), Duration.ofMinutes(30),
                     Duration.ofSeconds(30));

@@ -66,7 +66,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (int n : ranks) {
             if (systems.contains("jfmi")) {
                 System.err.printf("compare: jfmi, %d ranks ...%n", n);
-                rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false, -1,
+                rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false, false, false, -1,
                         List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0), n));
             }
             if (systems.contains("openmpi") && !skipped.containsKey("openmpi")) {

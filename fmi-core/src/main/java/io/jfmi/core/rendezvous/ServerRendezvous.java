@@ -19,6 +19,8 @@ import io.jfmi.protocol.proto.ClientHello;
 import io.jfmi.protocol.proto.ConnectReport;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.Goodbye;
+import io.jfmi.protocol.proto.JoinStatus;
+import io.jfmi.protocol.proto.JoinStatusRequest;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.protocol.proto.Purpose;
 import io.jfmi.protocol.proto.RankLeftBeforeForming;
@@ -32,7 +34,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerRendezvous implements Rendezvous {
     private static final Logger log = LoggerFactory.getLogger(ServerRendezvous.class);
+
+    /** How long before its join deadline a waiting rank asks the server which ranks are missing. */
+    private static final long STATUS_WINDOW_MILLIS = 500;
 
     private final InetSocketAddress server;
     private final String jobId;
@@ -93,9 +100,23 @@ public final class ServerRendezvous implements Rendezvous {
                     .build();
             send(ControlMessage.newBuilder().setRegister(signed).build());
             String lost = "";
+            String what = "the peer table (waiting for all " + worldSize + " ranks of job '" + jobId
+                    + "' to register";
+            // Keep a moment before the deadline to ask the server who is missing, so the error can name them.
+            long statusWindow = Math.min(STATUS_WINDOW_MILLIS, Math.max(1, deadline.budgetMillis() / 10));
             while (true) {
-                ControlMessage reply = receive(deadline, "the peer table (waiting for all " + worldSize
-                        + " ranks of job '" + jobId + "' to register" + lost + ")");
+                ControlMessage reply;
+                try {
+                    reply = receiveWithin(deadline.remainingMillis() - statusWindow);
+                } catch (EOFException e) {
+                    throw closedWhileWaiting(what + ")", e);
+                } catch (SocketTimeoutException e) {
+                    reply = askWhoIsMissing(statusWindow);
+                    if (reply.hasJoinStatus()) {
+                        throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for "
+                                + what + lost + "): " + missing(reply.getJoinStatus()));
+                    }
+                }
                 if (reply.hasRankLeftBeforeForming()) {
                     // Keep waiting (the rank may retry), but say who it was if the wait runs out.
                     RankLeftBeforeForming left = reply.getRankLeftBeforeForming();
@@ -312,7 +333,59 @@ public final class ServerRendezvous implements Rendezvous {
         if (deadline.expired()) {
             throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what);
         }
-        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis()));
+        try {
+            return receiveWithin(deadline.remainingMillis());
+        } catch (SocketTimeoutException e) {
+            throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what, e);
+        } catch (EOFException e) {
+            throw closedWhileWaiting(what, e);
+        }
+    }
+
+    private IOException closedWhileWaiting(String what, EOFException e) {
+        return new IOException("the server closed the connection while rank " + rank + " waited for " + what
+                + (tls == null ? " (a server that uses TLS closes connections that do not: join with TLS)" : ""), e);
+    }
+
+    /** The server's answer to "who has not registered?", or the peer table if it comes first; within the window. */
+    private ControlMessage askWhoIsMissing(long windowMillis) throws IOException {
+        send(ControlMessage.newBuilder().setJoinStatusRequest(JoinStatusRequest.getDefaultInstance()).build());
+        long until = System.nanoTime() + windowMillis * 1_000_000L;
+        while (true) {
+            long left = (until - System.nanoTime()) / 1_000_000L;
+            ControlMessage m;
+            try {
+                m = receiveWithin(Math.max(1, left));
+            } catch (SocketTimeoutException e) {
+                throw new IOException("timed out waiting for the peer table, and " + describe()
+                        + " did not say within " + windowMillis + " ms which ranks are missing", e);
+            }
+            if (m.hasJoinStatus() || m.hasPeerTable()) {
+                return m;
+            }
+        }
+    }
+
+    private static String missing(JoinStatus status) {
+        List<Integer> ranks = status.getMissingRanksList();
+        if (status.getMissingCount() == 1) {
+            return "rank " + ranks.get(0) + " never registered";
+        }
+        String shown = ranks.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return status.getMissingCount() + " ranks never registered: " + shown
+                + (ranks.size() < status.getMissingCount() ? ", ..." : "");
+    }
+
+    /**
+     * The next message within {@code timeoutMillis}; peer failures and server errors become exceptions.
+     *
+     * @throws SocketTimeoutException when nothing arrived in time
+     */
+    private ControlMessage receiveWithin(long timeoutMillis) throws IOException {
+        if (timeoutMillis <= 0) {
+            throw new SocketTimeoutException("no time left");
+        }
+        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
         try {
             ControlMessage m = ControlCodec.read(in, describe());
             PeerFailureException peerFailure = peerFailure(m);
@@ -324,12 +397,8 @@ public final class ServerRendezvous implements Rendezvous {
                         + m.getError().getCode() + ": " + m.getError().getMessage());
             }
             return m;
-        } catch (SocketTimeoutException e) {
-            throw new IOException("timed out after " + deadline.budgetMillis() + " ms waiting for " + what, e);
         } catch (EOFException e) {
-            throw new IOException("the server closed the connection while rank " + rank + " waited for " + what
-                    + (tls == null ? " (a server that uses TLS closes connections that do not: join with TLS)" : ""),
-                    e);
+            throw new EOFException("the server closed the connection");
         }
     }
 

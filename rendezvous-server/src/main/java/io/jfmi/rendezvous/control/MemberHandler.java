@@ -11,8 +11,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.HashSet;
 
 /**
- * The control conversation of a registered rank, after {@link AuthHandler}: connect reports, aborts and the
- * goodbye; a close without a goodbye is a lost rank, which its job tells the others of.
+ * The control conversation of a registered rank, after {@link AuthHandler}: connect reports, aborts, join
+ * status questions and the goodbye; a close without a goodbye is a lost rank, which its job tells the others of.
  */
 final class MemberHandler extends SimpleChannelInboundHandler<ControlMessage> {
     private final Job job;
@@ -35,6 +35,8 @@ final class MemberHandler extends SimpleChannelInboundHandler<ControlMessage> {
                         .getDirectPeersList()), msg.getConnectReport().getPunched());
                 case ABORT -> job.abort(rank, msg.getAbort().getReason());
                 case GOODBYE -> registry.forgetIfGone(job, job.leave(rank));
+                case JOIN_STATUS_REQUEST -> ctx.writeAndFlush(ControlMessage.newBuilder()
+                        .setJoinStatus(job.joinStatus()).build());
                 default -> throw new RegistrationException(ErrorCode.BAD_REQUEST, "unexpected " + msg.getBodyCase()
                         + " from a registered rank");
             }

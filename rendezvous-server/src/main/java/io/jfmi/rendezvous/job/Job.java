@@ -5,6 +5,7 @@ import io.jfmi.protocol.proto.Abort;
 import io.jfmi.protocol.proto.ChannelPlan;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.ErrorCode;
+import io.jfmi.protocol.proto.JoinStatus;
 import io.jfmi.protocol.proto.PeerFailed;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.PeerTable;
@@ -84,6 +85,21 @@ public final class Job implements RelayedJob {
 
     synchronized int registeredCount() {
         return registered;
+    }
+
+    /** Which ranks have not registered yet (the lowest 64 of them, and how many in all). */
+    public synchronized JoinStatus joinStatus() {
+        JoinStatus.Builder b = JoinStatus.newBuilder().setFormed(formed);
+        int missing = 0;
+        for (int r = 0; r < members.length; r++) {
+            if (members[r] == null) {
+                if (missing < 64) {
+                    b.addMissingRanks(r);
+                }
+                missing++;
+            }
+        }
+        return b.setMissingCount(missing).build();
     }
 
     /** Connected ranks (registered, not left, control channel open). */
