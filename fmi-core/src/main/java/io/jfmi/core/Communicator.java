@@ -499,6 +499,8 @@ public final class Communicator implements AutoCloseable {
                 Map<Integer, DirectLinks.Established> punched = Map.of();
                 if (!plan.getFinal()) {
                     direct.stopAccepting();
+                    log.info("job '{}' rank {}/{}: punching to ranks {} for up to {} ms", o.jobId(), rank, n,
+                            plan.getPunchPeersList(), o.punchTimeout().toMillis());
                     punched = direct.punch(plan.getPunchPeersList(), table, o.punchTimeout().toMillis(),
                             o.maxParallelSetups());
                     plan = rendezvous.reportPunched(punched.keySet(), deadline);

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * iproute2 and iptables; skipped with the reason otherwise. Namespaces are removed even when a test fails.
  */
 class NatTraversalIT {
+    private static final int PUNCH_KILL_TRIALS = 20;
     private static final Path TOPOLOGY = Path.of("src", "test", "resources", "netns", "topology.sh")
             .toAbsolutePath();
     private static final String[] HOSTS = {"a1", "a2", "b1", "b2"};
@@ -150,6 +152,58 @@ class NatTraversalIT {
             double lastExit = (System.nanoTime() - broken) / 1e9;
             assertTrue(lastExit < 5 + 10, "the last rank left " + lastExit + " s after the break: " + seen);
         } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    /**
+     * SIGKILL of a rank while it punches (issue 14's link-setup phase, beside RankKillTrialsIT's loopback phases):
+     * 20 jobs through the cone NATs, each killing rank 2 once it logs that it is punching. The other three ranks must
+     * exit 2 within the punch timeout plus a margin, each naming rank 2; none may hang.
+     */
+    @Test
+    void aRankKilledWhilePunchingIsNamedByEverySurvivor() throws Exception {
+        run(List.of("bash", TOPOLOGY.toString(), "up", "cone"));
+        Path secret = dir.resolve("job.secret");
+        Process server = startServer(secret);
+        StringBuilder trials = new StringBuilder();
+        try {
+            for (int t = 0; t < PUNCH_KILL_TRIALS; t++) {
+                String job = "punch-kill-" + t;
+                List<Process> ranks = new ArrayList<>();
+                for (int r = 0; r < 4; r++) {
+                    ranks.add(netns(HOSTS[r], List.of("-cp", System.getProperty("java.class.path"),
+                            WorkerMain.class.getName(), "run", "--task", "pi", "--rendezvous", "198.51.100.1:7700",
+                            "--job", job, "--secret-file", secret.toString(), "--rank", Integer.toString(r),
+                            "--world-size", "4", "--samples", "100000", "--punch-timeout", "2", "--timeout", "10",
+                            "--join-timeout", "30"), dir.resolve(job + "-rank" + r + ".log")));
+                }
+                Path victimLog = dir.resolve(job + "-rank2.log");
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.readString(victimLog).contains("punching to ranks") && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                assertTrue(Files.readString(victimLog).contains("punching to ranks"), job + ": rank 2 never punched: "
+                        + Files.readString(victimLog));
+                ranks.get(2).destroyForcibly();
+                long killed = System.nanoTime();
+                for (int r : new int[] {0, 1, 3}) {
+                    assertTrue(ranks.get(r).waitFor(30, TimeUnit.SECONDS), job + ": rank " + r + " hung: " + logs());
+                    String log = Files.readString(dir.resolve(job + "-rank" + r + ".log"));
+                    assertEquals(2, ranks.get(r).exitValue(), job + ": rank " + r + " exit code: " + log);
+                    assertTrue(log.contains("rank 2 of job '" + job + "' failed"), job + ": rank " + r
+                            + " does not name rank 2: " + log);
+                }
+                trials.append(String.format("%s: survivors exited %.1f s after the kill%n", job,
+                        (System.nanoTime() - killed) / 1e9));
+                for (int r = 0; r < 4; r++) {
+                    Files.deleteIfExists(dir.resolve(job + "-rank" + r + ".log"));
+                }
+            }
+        } finally {
+            System.out.print(trials);
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
             server.destroyForcibly();
