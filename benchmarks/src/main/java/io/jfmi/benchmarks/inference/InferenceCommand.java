@@ -90,10 +90,14 @@ public final class InferenceCommand implements Callable<Integer> {
         Path pyScript = extract("/peers/torch_infer.py");
         List<InferenceRow> rows = new ArrayList<>();
         Map<Integer, Double> peak = new LinkedHashMap<>();
+        Map<Integer, Double> matmul = new LinkedHashMap<>();
+        Fp32Peak fma = new Fp32Peak(out);
         for (int t : threads) {
             String line = result(probe("matmul", modelDir, 1, t));
-            peak.put(t, Double.parseDouble(line.replaceAll(".*gflops=([0-9.]+).*", "$1")));
-            System.out.printf(Locale.ROOT, "matmul 1024^3 on %d thread(s): %.1f GFLOP/s (libtorch)%n", t, peak.get(t));
+            matmul.put(t, Double.parseDouble(line.replaceAll(".*gflops=([0-9.]+).*", "$1")));
+            peak.put(t, fma.gflops(t).orElse(Double.NaN));
+            System.out.printf(Locale.ROOT, "%d thread(s): FP32 FMA peak %.1f GFLOP/s; libtorch matmul 1024^3 %.1f "
+                    + "GFLOP/s%n", t, peak.get(t), matmul.get(t));
             for (int b : batchSizes) {
                 for (String s : systems) {
                     if (s.equals("python-pytorch") && !python) {
@@ -114,7 +118,7 @@ public final class InferenceCommand implements Callable<Integer> {
                 }
             }
         }
-        String table = table(rows, flops, peak);
+        String table = table(rows, flops, peak, matmul);
         System.out.println();
         System.out.print(table);
         write(rows, table);
@@ -173,13 +177,20 @@ public final class InferenceCommand implements Callable<Integer> {
         return target;
     }
 
-    /** Markdown table: each row with its ratio to the fastest peer at the same batch and threads. */
-    static String table(List<InferenceRow> rows, double flops, Map<Integer, Double> peak) {
+    /**
+     * Markdown table: each row with its ratio to the fastest peer at the same batch and threads, and its achieved
+     * GFLOP/s as a share of the machine's FP32 peak (an FMA loop) at the same thread count.
+     */
+    static String table(List<InferenceRow> rows, double flops, Map<Integer, Double> peak,
+            Map<Integer, Double> matmul) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "ViT_Astro, %.3f GFLOP per sample; "
-                + "ratio = samples/s / fastest peer (ort-java, python-pytorch) at the same batch and threads%n%n",
+                + "ratio = samples/s / fastest peer (ort-java, python-pytorch) at the same batch and threads%n",
                 flops / 1e9));
+        peak.forEach((t, g) -> sb.append(String.format(Locale.ROOT, "%d thread(s): FP32 peak (FMA loop) %.1f "
+                + "GFLOP/s, libtorch 1024^3 matmul %.1f GFLOP/s%n", t, g, matmul.getOrDefault(t, Double.NaN))));
+        sb.append(String.format("%n"));
         sb.append("| system | batch | threads | samples/s | vs best peer | p50 ms | p99 ms | peak RSS MB | GFLOP/s | % of "
-                + "matmul peak |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "FP32 peak |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (InferenceRow r : rows) {
             double gflops = r.samplesPerSecond() * flops / 1e9;
             sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2fx | %.1f | %.1f | %d | %.1f | %.0f%% |%n",

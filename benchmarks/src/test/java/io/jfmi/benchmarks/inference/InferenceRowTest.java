@@ -32,6 +32,24 @@ class InferenceRowTest {
         assertEquals(Double.NaN, rows.get(3).vsBestPeer(rows), "no peer at batch 256 with 2 threads");
     }
 
+    @Test
+    void theTableGivesEachSystemsShareOfTheFp32PeakAtItsThreadCount() {
+        List<InferenceRow> rows = List.of(row("ort-java", 256, 1, 100), row("ort-java", 256, 2, 150));
+        String table = InferenceCommand.table(rows, 2e8, java.util.Map.of(1, 80.0, 2, 160.0),
+                java.util.Map.of(1, 60.0, 2, 110.0));
+        // 100 samples/s x 0.2 GFLOP = 20 GFLOP/s = 25% of 80; 150 x 0.2 = 30 = 19% of 160
+        assertTrue(table.contains("| ort-java | 256 | 1 | 100.0 | 1.00x | 1.0 | 2.0 | 100 | 20.0 | 25% |"), table);
+        assertTrue(table.contains("| ort-java | 256 | 2 | 150.0 | 1.00x | 1.0 | 2.0 | 100 | 30.0 | 19% |"), table);
+        assertTrue(table.contains("1 thread(s): FP32 peak (FMA loop) 80.0 GFLOP/s, libtorch 1024^3 matmul 60.0"),
+                table);
+    }
+
+    @Test
+    void theFmaLoopsResultLineIsRead() {
+        assertEquals(158.3, Fp32Peak.parse("RESULT threads=2 gflops=158.3 vector_bits=512"), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Fp32Peak.parse("RESULT threads=2"));
+    }
+
     private static InferenceRow row(String system, int batch, int threads, double rate) {
         return new InferenceRow(system, batch, threads, rate, 1, 2, 100, 90, 95, 10);
     }

@@ -117,7 +117,7 @@ public final class SealedIo implements LinkIo {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (plainIn.hasRemaining()) {
-            return copy(plainIn, dst);
+            return Buffers.copy(plainIn, dst);
         }
         while (true) {
             if (netIn.remaining() >= LENGTH_BYTES) {
@@ -165,7 +165,7 @@ public final class SealedIo implements LinkIo {
             return plainLength;
         }
         plainIn.flip();
-        return copy(plainIn, dst);
+        return Buffers.copy(plainIn, dst);
     }
 
     private byte[] nonceFor(long record) {
@@ -173,15 +173,6 @@ public final class SealedIo implements LinkIo {
             nonce[NONCE_BYTES - 1 - i] = (byte) (record >>> (8 * i));
         }
         return nonce;
-    }
-
-    private static int copy(ByteBuffer from, ByteBuffer to) {
-        int n = Math.min(from.remaining(), to.remaining());
-        int savedLimit = from.limit();
-        from.limit(from.position() + n);
-        to.put(from);
-        from.limit(savedLimit);
-        return n;
     }
 
     @Override

@@ -156,7 +156,7 @@ public final class TlsIo implements LinkIo {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (appIn.hasRemaining()) {
-            return copy(appIn, dst);
+            return Buffers.copy(appIn, dst);
         }
         while (true) {
             if (netIn.hasRemaining()) {
@@ -175,7 +175,7 @@ public final class TlsIo implements LinkIo {
                 switch (r.getStatus()) {
                     case OK -> {
                         if (r.bytesProduced() > 0) {
-                            return direct ? r.bytesProduced() : copy(appIn, dst);
+                            return direct ? r.bytesProduced() : Buffers.copy(appIn, dst);
                         }
                         continue; // a record without data (a session ticket): try the next one
                     }
@@ -224,15 +224,6 @@ public final class TlsIo implements LinkIo {
             }
             wrap(new ByteBuffer[] {EMPTY}, 0, 1);
         }
-    }
-
-    private static int copy(ByteBuffer from, ByteBuffer to) {
-        int n = Math.min(from.remaining(), to.remaining());
-        int savedLimit = from.limit();
-        from.limit(from.position() + n);
-        to.put(from);
-        from.limit(savedLimit);
-        return n;
     }
 
     @Override

@@ -8,8 +8,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -26,11 +24,11 @@ final class Inception {
         if (each * 4 != out) {
             throw new IllegalArgumentException("inception width must be a multiple of 4, got " + out);
         }
-        return new ParallelBlock(Inception::concatChannels)
+        return new ReleasingParallelBlock(Inception::concatChannels)
                 .add(convUnit(each, 1))
-                .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 3)))
-                .add(new SequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 5)))
-                .add(new SequentialBlock().add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(1, 1),
+                .add(new ReleasingSequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 3)))
+                .add(new ReleasingSequentialBlock().add(convUnit(each, 1)).add(convUnit(each, 5)))
+                .add(new ReleasingSequentialBlock().add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(1, 1),
                         new Shape(1, 1))).add(convUnit(each, 1)));
     }
 
@@ -40,7 +38,7 @@ final class Inception {
      * backward gave non-finite weight gradients there in most training steps on this machine.
      */
     static Block pointwiseUnit(int filters) {
-        return new SequentialBlock()
+        return new ReleasingSequentialBlock()
                 .add(LambdaBlock.singleton(x -> x.transpose(0, 2, 3, 1), "channels_last"))
                 .add(Linear.builder().setUnits(filters).build())
                 .add(LambdaBlock.singleton(x -> x.transpose(0, 3, 1, 2), "channels_first"))
@@ -57,7 +55,7 @@ final class Inception {
     /** A same-size {@code kernel}x{@code kernel} conv followed by BatchNorm and ReLU. */
     static Block convUnit(int filters, int kernel) {
         int pad = kernel / 2;
-        return new SequentialBlock()
+        return new ReleasingSequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(pad, pad))
                         .setFilters(filters).build())
                 .add(BatchNorm.builder().build())

@@ -8,7 +8,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -33,11 +32,11 @@ public final class VitAstro {
     }
 
     public static Block build(VitAstroConfig c) {
-        Block branches = new ParallelBlock(Inception::concatChannels)
-                .add(new SequentialBlock().add(input(0, c)).add(vitBranch(c)))
-                .add(new SequentialBlock().add(input(0, c)).add(inceptionBranch(c)))
-                .add(new SequentialBlock().add(input(1, c)).add(magnitudeBranch(c)));
-        return new SequentialBlock()
+        Block branches = new ReleasingParallelBlock(Inception::concatChannels)
+                .add(new ReleasingSequentialBlock().add(input(0, c)).add(vitBranch(c)))
+                .add(new ReleasingSequentialBlock().add(input(0, c)).add(inceptionBranch(c)))
+                .add(new ReleasingSequentialBlock().add(input(1, c)).add(magnitudeBranch(c)));
+        return new ReleasingSequentialBlock()
                 .add(branches)
                 .add(Linear.builder().setUnits(c.headWidth()).build())
                 .add(Activation.reluBlock())
@@ -61,7 +60,7 @@ public final class VitAstro {
     }
 
     static Block vitBranch(VitAstroConfig c) {
-        SequentialBlock vit = new SequentialBlock().add(new PatchEmbedding(c.embedding(), 32, VitAstroConfig.PATCH));
+        SequentialBlock vit = new ReleasingSequentialBlock().add(new PatchEmbedding(c.embedding(), 32, VitAstroConfig.PATCH));
         for (int i = 0; i < c.depth(); i++) {
             vit.add(new EncoderLayer(c.embedding(), c.heads(), c.mlpRatio()));
         }
@@ -77,7 +76,7 @@ public final class VitAstro {
 
     static Block inceptionBranch(VitAstroConfig c) {
         int stem = c.stemWidth();
-        return new SequentialBlock()
+        return new ReleasingSequentialBlock()
                 .add(Inception.pointwiseUnit(stem))
                 .add(Pool.avgPool2dBlock(new Shape(2, 2)))
                 .add(Inception.block(stem * 2))
@@ -94,7 +93,7 @@ public final class VitAstro {
     }
 
     static Block magnitudeBranch(VitAstroConfig c) {
-        SequentialBlock mlp = new SequentialBlock().add(Linear.builder().setUnits(c.magWidth()).build());
+        SequentialBlock mlp = new ReleasingSequentialBlock().add(Linear.builder().setUnits(c.magWidth()).build());
         for (int i = 0; i < VitAstroConfig.MAG_LAYERS; i++) {
             mlp.add(Activation.reluBlock()).add(Linear.builder().setUnits(c.magWidth()).build());
         }

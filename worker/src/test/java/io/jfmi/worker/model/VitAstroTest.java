@@ -43,6 +43,25 @@ class VitAstroTest {
         }
     }
 
+    @Test
+    void inferenceLeavesOnlyItsInputsAndOutputInTheBatchManager() {
+        try (Model m = ModelFiles.create(VitAstroConfig.small(), 3, "PyTorch");
+                NDManager batch = m.getNDManager().newSubManager()) {
+            NDList in = new NDList(batch.ones(new ai.djl.ndarray.types.Shape(2, 5, 32, 32)),
+                    batch.ones(new ai.djl.ndarray.types.Shape(2, 5)));
+            NDArray out = m.getBlock().forward(new ParameterStore(batch, false), in, false).singletonOrThrow();
+            // Without the releasing blocks every intermediate of the batch stayed attached here (hundreds).
+            java.util.List<NDArray> live = batch.getManagedArrays();
+            assertTrue(live.contains(out) && live.size() <= 4, live.size() + " arrays still live after one forward: "
+                    + live.stream().map(a -> a.getShape().toString()).toList());
+            float[] before = out.toFloatArray();
+            // Training keeps its intermediates (autograd needs them) and computes the same function.
+            NDArray trained = m.getBlock().forward(new ParameterStore(batch, false), in, true).singletonOrThrow();
+            assertTrue(batch.getManagedArrays().size() > 20, "training freed its intermediates");
+            assertEquals(before.length, trained.toFloatArray().length);
+        }
+    }
+
     private static NDArray predict(Model m, int batch) {
         NDManager manager = m.getNDManager().newSubManager();
         float[] images = new float[batch * 5 * 32 * 32];
