@@ -57,7 +57,8 @@ def main():
     name = a.name or os.path.splitext(os.path.basename(a.model))[0]
     os.makedirs(a.out, exist_ok=True)
     with torch.no_grad():
-        traced = torch.jit.trace(model, example)
+        # Frozen: weights folded in as constants; less memory on DJL's libtorch (benchmarks/RESULTS.md).
+        traced = torch.jit.freeze(torch.jit.trace(model, example))
     pt = os.path.join(a.out, name + ".pt")
     traced.save(pt)
     print(f"wrote {pt} (TorchScript)")

@@ -143,7 +143,10 @@ def main():
     images = torch.rand(a.batch, 5, 32, 32)
     mags = 16 + 4 * torch.rand(a.batch, 5)
     with torch.no_grad():
-        traced = torch.jit.trace(model, (images, mags))
+        # Frozen (weights folded in as constants): on DJL's libtorch 2.7.1 it peaked 35-60 MB lower than the plain
+        # trace at batch 256, at the same speed (benchmarks/RESULTS.md). optimize_for_inference is left out:
+        # libtorch 2.7.1 cannot load what torch 1.13 writes with it.
+        traced = torch.jit.freeze(torch.jit.trace(model, (images, mags)))
         traced.save(os.path.join(a.out, "vit_astro.pt"))
         expected = model(images, mags)
         if not a.no_onnx:
