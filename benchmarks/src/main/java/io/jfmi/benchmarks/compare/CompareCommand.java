@@ -59,6 +59,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (systems.contains("floor")) {
             try {
                 rows.add(peers.tcpFloor(iterations));
+                List<Integer> large = bytes.stream().filter(b -> b >= EXCHANGE_FLOOR_MIN_BYTES).toList();
+                if (!large.isEmpty()) {
+                    rows.addAll(peers.tcpExchange(large, iterations, warmup));
+                }
             } catch (PeerRunners.Skipped e) {
                 skipped.put("floor", e.getMessage());
             }
@@ -66,8 +70,9 @@ public final class CompareCommand implements Callable<Integer> {
         for (int n : ranks) {
             if (systems.contains("jfmi")) {
                 System.err.printf("compare: jfmi, %d ranks ...%n", n);
-                rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false, false, false, -1,
-                        List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0), n));
+                rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false, false,
+                        false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize=" + directMemoryFor(bytes, n),
+                                "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0), n));
             }
             if (systems.contains("openmpi") && !skipped.containsKey("openmpi")) {
                 System.err.printf("compare: Open MPI, %d ranks ...%n", n);
@@ -109,7 +114,7 @@ public final class CompareCommand implements Callable<Integer> {
                 "jfmi(us)", "openmpi(us)", "gloo(us)", "jfmi/openmpi", "jfmi/gloo"));
         Map<String, Map<String, ResultRow>> points = new LinkedHashMap<>();
         for (ResultRow r : rows) {
-            if (!r.system().equals("tcp-floor")) {
+            if (!r.system().startsWith("tcp-")) {
                 points.computeIfAbsent(r.ranks() + "/" + r.op() + "/" + r.bytes(), k -> new LinkedHashMap<>())
                         .put(r.system(), r);
             }
@@ -121,6 +126,45 @@ public final class CompareCommand implements Callable<Integer> {
             Optional<ResultRow> g = Optional.ofNullable(p.get("gloo"));
             sb.append(String.format(Locale.ROOT, "%5d %-10s %6s %11s %11s %11s %13s %10s%n", any.ranks(), any.op(),
                     Sizes.format(any.bytes()), us(j), us(m), us(g), ratio(j, m), ratio(j, g)));
+        }
+        sb.append(exchangeTable(rows));
+        return sb.toString();
+    }
+
+    /**
+     * Direct memory a rank needs: its send and receive buffers hold {@code bytes} for every rank (allgather,
+     * alltoall), plus the reduction scratch and the data path's own buffers.
+     */
+    static long directMemoryFor(List<Integer> bytes, int ranks) {
+        long largest = bytes.stream().mapToLong(Integer::longValue).max().orElse(0);
+        return 3 * largest * ranks + (256L << 20);
+    }
+
+    /** Sizes from which the two-way exchange floor runs (below, the ping-pong floor says more). */
+    static final int EXCHANGE_FLOOR_MIN_BYTES = 64 * 1024;
+
+    /**
+     * 2-rank allgather and alltoall are one two-way exchange of {@code bytes} each way: each system's rate in GB/s
+     * each way, and its share of the C exchange floor at that size (floor time over its time; 100% = at the floor).
+     */
+    static String exchangeTable(List<ResultRow> rows) {
+        Map<Long, ResultRow> floor = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.system().equals("tcp-exchange")).forEach(r -> floor.put(r.bytes(), r));
+        if (floor.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n2-rank exchanges against the loopback "
+                + "exchange floor (C, both ways at once over one socket)%n%-10s %6s %-12s %10s %13s %11s%n", "op",
+                "bytes", "system", "mean(us)", "GB/s each way", "% of floor"));
+        floor.values().forEach(f -> sb.append(String.format(Locale.ROOT, "%-10s %6s %-12s %10.2f %13.2f %10.0f%%%n",
+                "exchange", Sizes.format(f.bytes()), "floor", f.meanUs(), f.bytes() / f.meanUs() / 1e3, 100.0)));
+        for (ResultRow r : rows) {
+            ResultRow f = floor.get(r.bytes());
+            if (f != null && r.ranks() == 2 && (r.op().equals("allgather") || r.op().equals("alltoall"))) {
+                sb.append(String.format(Locale.ROOT, "%-10s %6s %-12s %10.2f %13.2f %10.0f%%%n", r.op(),
+                        Sizes.format(r.bytes()), r.system(), r.meanUs(), r.bytes() / r.meanUs() / 1e3,
+                        100 * f.meanUs() / r.meanUs()));
+            }
         }
         return sb.toString();
     }

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The peers jfmi is compared with, each built and run from the sources shipped in this jar: Open MPI over TCP
- * (osu_coll.c), PyTorch gloo (gloo_coll.py, Debian's python3-torch), and a C TCP ping-pong as the loopback
- * floor. A missing toolchain or package makes its peer "skipped" with the reason, never silently absent.
+ * (osu_coll.c), PyTorch gloo (gloo_coll.py, Debian's python3-torch), and two loopback floors in C: a TCP
+ * ping-pong (small messages) and a two-way exchange over one socket (large ones). A missing toolchain or package makes its peer "skipped" with the reason, never silently absent.
  */
 final class PeerRunners {
     /** Why a peer could not run here. */
@@ -39,7 +39,7 @@ final class PeerRunners {
     PeerRunners(Path work) throws IOException {
         this.work = work;
         Files.createDirectories(work);
-        for (String f : List.of("osu_coll.c", "gloo_coll.py", "tcp_pingpong.c")) {
+        for (String f : List.of("osu_coll.c", "gloo_coll.py", "tcp_pingpong.c", "tcp_exchange.c")) {
             try (InputStream in = PeerRunners.class.getResourceAsStream("/peers/" + f)) {
                 if (in == null) {
                     throw new IOException("peer source /peers/" + f + " missing from the jar");
@@ -87,18 +87,39 @@ final class PeerRunners {
     }
 
     ResultRow tcpFloor(int iterations) throws Skipped, IOException, InterruptedException {
-        Path exe = work.resolve("tcp_pingpong");
+        List<String> out = Exec.run(List.of(built("tcp_pingpong").toString(),
+                Integer.toString(Math.max(iterations, 10_000)), "2000"), Map.of(), work, Duration.ofMinutes(5));
+        return results(out, "tcp_pingpong").get(0);
+    }
+
+    /** The two-way exchange floor (tcp_exchange.c) at each size: what a 2-rank alltoall or allgather must do. */
+    List<ResultRow> tcpExchange(List<Integer> sizes, int iterations, int warmup)
+            throws Skipped, IOException, InterruptedException {
+        List<String> out = Exec.run(List.of(built("tcp_exchange").toString(), join(sizes),
+                Integer.toString(iterations), Integer.toString(warmup)), Map.of(), work, Duration.ofMinutes(10));
+        return results(out, "tcp_exchange");
+    }
+
+    /** {@code name}.c compiled with gcc -O2 once per work folder. */
+    private Path built(String name) throws Skipped, IOException, InterruptedException {
+        Path exe = work.resolve(name);
         if (!Files.exists(exe)) {
             if (!Exec.works(List.of("gcc", "--version"))) {
                 throw new Skipped("gcc not found; " + SETUP_HINT);
             }
-            Exec.run(List.of("gcc", "-O2", "-o", exe.toString(), work.resolve("tcp_pingpong.c").toString()), Map.of(),
+            Exec.run(List.of("gcc", "-O2", "-o", exe.toString(), work.resolve(name + ".c").toString()), Map.of(),
                     work, Duration.ofMinutes(1));
         }
-        List<String> out = Exec.run(List.of(exe.toString(), Integer.toString(Math.max(iterations, 10_000)), "2000"),
-                Map.of(), work, Duration.ofMinutes(5));
-        return out.stream().filter(l -> l.startsWith("RESULT ")).map(l -> ResultRow.parse(l.substring(7)))
-                .findFirst().orElseThrow(() -> new IOException("tcp_pingpong printed no result: " + out));
+        return exe;
+    }
+
+    private static List<ResultRow> results(List<String> out, String program) throws IOException {
+        List<ResultRow> rows = out.stream().filter(l -> l.startsWith("RESULT ")).map(l -> ResultRow.parse(
+                l.substring(7))).toList();
+        if (rows.isEmpty()) {
+            throw new IOException(program + " printed no result: " + out);
+        }
+        return rows;
     }
 
     private static List<ResultRow> combineParts(List<String> lines) {

@@ -27,4 +27,23 @@ class CompareTableTest {
         assertTrue(lines.get(3).matches("\\s+4 bcast\\s+8\\s+5\\.00\\s+10\\.00\\s+-\\s+0\\.50x\\s+-"), lines.get(3));
         assertEquals(4, lines.size());
     }
+
+    @Test
+    void twoRankExchangesAreSetAgainstTheExchangeFloorAtTheirSize() {
+        List<ResultRow> rows = List.of(
+                new ResultRow("tcp-exchange", 2, "exchange", 1 << 20, 500, 300.0, 290, 800),
+                new ResultRow("jfmi", 2, "alltoall", 1 << 20, 100, 400.0, 380, 900),
+                new ResultRow("openmpi", 2, "alltoall", 1 << 20, 100, 200.0, 190, 700),
+                new ResultRow("jfmi", 4, "alltoall", 1 << 20, 100, 900.0, 880, 1900),
+                new ResultRow("jfmi", 2, "allreduce", 1 << 20, 100, 500.0, 480, 1000));
+        List<String> lines = CompareCommand.table(rows).lines().toList();
+        assertTrue(lines.get(0).startsWith("ranks"), "the exchange floor is not a point of the main table");
+        String exchange = CompareCommand.exchangeTable(rows);
+        List<String> x = exchange.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(5, x.size(), exchange); // title, header, floor, jfmi and openmpi at 2 ranks only
+        assertTrue(x.get(2).matches("exchange\\s+1M floor\\s+300\\.00\\s+3\\.50\\s+100%"), x.get(2));
+        assertTrue(x.get(3).matches("alltoall\\s+1M jfmi\\s+400\\.00\\s+2\\.62\\s+75%"), x.get(3));
+        assertTrue(x.get(4).matches("alltoall\\s+1M openmpi\\s+200\\.00\\s+5\\.24\\s+150%"), x.get(4));
+        assertEquals("", CompareCommand.exchangeTable(rows.subList(1, 3)), "no floor, no section");
+    }
 }
