@@ -121,29 +121,44 @@ public final class RendezvousMain implements Callable<Integer> {
         return cl.execute(args);
     }
 
-    /** The TLS files the options name, or null for plain TCP. */
+    /** Names TLS options that do not go together. */
+    private void checkTlsOptions() {
+        if (tlsSelfSigned != null && (tlsCert != null || tlsKey != null)) {
+            throw new IllegalArgumentException("--tls-self-signed and --tls-cert/--tls-key exclude each other");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (!tlsNames.isEmpty() && tlsSelfSigned == null) {
+            throw new IllegalArgumentException("--tls-name applies to --tls-self-signed only");
+        }
+        if (tlsCert != null) {
+            new TlsFiles(tlsCert, tlsKey).validate();
+        }
+    }
+
+    /** The TLS files the options name (issuing a self-signed pair if asked), or null for plain TCP. */
     private TlsFiles tlsFiles() throws IOException {
         if (tlsSelfSigned != null) {
-            if (tlsCert != null || tlsKey != null) {
-                throw new IllegalArgumentException("--tls-self-signed and --tls-cert/--tls-key exclude each other");
-            }
             TlsFiles files = SelfSignedCertificate.inDirectory(tlsSelfSigned,
                     SelfSignedCertificate.defaultNames(tlsNames));
             log.info("TLS with the self-signed certificate {} (ranks trust it with --tls-trust {})",
                     files.certificate(), files.certificate().toAbsolutePath());
             return files;
         }
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-        }
-        if (!tlsNames.isEmpty() && tlsCert != null) {
-            throw new IllegalArgumentException("--tls-name applies to --tls-self-signed only");
-        }
         return tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey);
     }
 
     @Override
     public Integer call() throws Exception {
+        // Every option is checked before a file is read or written: a bad one leaves no secret or key behind.
+        ServerConfig settings = ServerConfig.defaults(null).withPorts(host, port, httpPort)
+                .withLimits(maxFrameBytes, maxJobs, maxWorldSize, Duration.ofSeconds(jobIdleTimeoutSeconds),
+                        Duration.ofSeconds(handshakeTimeoutSeconds))
+                .withConnectionLimits(new ConnectionLimits(maxConnectionsPerAddress, maxPendingHandshakes,
+                        relayBufferBytes))
+                .validateSettings();
+        checkTlsOptions();
         SecretFile secrets;
         if (Files.exists(secretFile)) {
             secrets = SecretFile.read(secretFile);
@@ -152,13 +167,7 @@ public final class RendezvousMain implements Callable<Integer> {
             log.info("generated a random job secret in {} (give this file to the ranks: --secret-file)",
                     secretFile.toAbsolutePath());
         }
-        ServerConfig config = ServerConfig.defaults(secrets).withPorts(host, port, httpPort)
-                .withLimits(maxFrameBytes, maxJobs, maxWorldSize, Duration.ofSeconds(jobIdleTimeoutSeconds),
-                        Duration.ofSeconds(handshakeTimeoutSeconds))
-                .withConnectionLimits(new ConnectionLimits(maxConnectionsPerAddress, maxPendingHandshakes,
-                        relayBufferBytes))
-                .withTls(tlsFiles())
-                .validate();
+        ServerConfig config = settings.withSecrets(secrets).withTls(tlsFiles()).validate();
         RendezvousServer server = RendezvousServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jfmi-rendezvous-shutdown"));
         if (portFile != null) {

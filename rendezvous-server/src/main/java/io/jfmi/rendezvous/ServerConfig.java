@@ -52,15 +52,30 @@ public record ServerConfig(String host, int port, int httpPort, SecretFile secre
                 handshakeTimeout, connections, files);
     }
 
+    public ServerConfig withSecrets(SecretFile newSecrets) {
+        return new ServerConfig(host, port, httpPort, newSecrets, maxFramePayload, maxJobs, maxWorldSize,
+                jobIdleTimeout, handshakeTimeout, connections, tls);
+    }
+
+    /** Validates everything, the secrets and TLS files included; names the first bad setting. */
     public ServerConfig validate() {
+        validateSettings();
+        if (secrets == null) {
+            throw new IllegalArgumentException("a secret file is required");
+        }
+        if (tls != null) {
+            tls.validate();
+        }
+        return this;
+    }
+
+    /** Validates the ports and limits only: what can be checked before any file is read or written. */
+    public ServerConfig validateSettings() {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be -1 (off) or 0..65535, got " + httpPort);
-        }
-        if (secrets == null) {
-            throw new IllegalArgumentException("a secret file is required");
         }
         if (maxFramePayload < 1024 || maxFramePayload > (64 << 20)) {
             throw new IllegalArgumentException("--max-frame-bytes must be 1 KiB..64 MiB, got " + maxFramePayload);
@@ -78,9 +93,6 @@ public record ServerConfig(String host, int port, int httpPort, SecretFile secre
             throw new IllegalArgumentException("--handshake-timeout must be positive, got " + handshakeTimeout);
         }
         connections.validate();
-        if (tls != null) {
-            tls.validate();
-        }
         return this;
     }
 }

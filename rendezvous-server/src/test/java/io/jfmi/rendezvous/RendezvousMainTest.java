@@ -33,6 +33,17 @@ class RendezvousMainTest {
     }
 
     @Test
+    void aBadOptionLeavesNoSecretOrKeyFileBehind() {
+        Path secret = dir.resolve("new.secret");
+        Path pki = dir.resolve("pki");
+        Result r = run("--secret-file", secret.toString(), "--port", "0", "--http-port", "-1", "--max-jobs", "0",
+                "--tls-self-signed", pki.toString());
+        assertEquals(64, r.code, r.err);
+        assertTrue(r.err.contains("--max-jobs"), r.err);
+        assertTrue(!Files.exists(secret) && !Files.exists(pki), "files written before the options were checked");
+    }
+
+    @Test
     void anUnreadableSecretFileExits1NamingIt() throws Exception {
         Path secret = Files.createDirectory(dir.resolve("secret-is-a-directory"));
         Result r = run("--secret-file", secret.toString(), "--port", "0", "--http-port", "-1");
