@@ -40,27 +40,12 @@ final class EncoderLayer extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (training) {
-            return new NDList(layer(store, x, true));
-        }
-        // Inference: everything the layer makes (its attention's and MLP's intermediates too) joins a scope of its
-        // own, freed when the layer is done, instead of living until the batch ends; only the output moves out.
-        NDManager outer = x.getManager();
-        try (NDManager scope = outer.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray out = layer(store, x, false);
-            out.attach(outer);
-            return new NDList(out);
-        }
-    }
-
-    private NDArray layer(ParameterStore store, NDArray x, boolean training) {
         NDArray attended = attention.forward(store, attentionNorm.forward(store, new NDList(x), training), training)
                 .singletonOrThrow();
         NDArray y = x.add(attended);
         NDArray mixed = mlp.forward(store, mlpNorm.forward(store, new NDList(y), training), training)
                 .singletonOrThrow();
-        return y.add(mixed);
+        return new NDList(y.add(mixed));
     }
 
     @Override
