@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Test network for NAT traversal, made of network namespaces (root only).
 #   usage: topology.sh up cone|symmetric|blocked      topology.sh down
-#          topology.sh break blackhole|cutoff|cutoff-reset   (after up: make the NAT-to-NAT path die, below)
+#          topology.sh break blackhole|cutoff|cutoff-reset|relay   (after up: make a path die, below)
 #
 #   jfmi-pub   198.51.100.1/24 on bridge br0: the "public" segment, where the rendezvous server runs
 #   jfmi-natA  WAN 198.51.100.2, LAN 192.0.2.1/24    hosts jfmi-a1 192.0.2.2, jfmi-a2 192.0.2.3
@@ -16,7 +16,8 @@
 # between the NATs only: blackhole drops every packet of 1,200 bytes or more, silently, as a path-MTU black hole
 # with its ICMP "fragmentation needed" lost does (small frames pass, large ones vanish); cutoff drops everything
 # of a connection after its first 64 KiB, as a NAT that forgets a flow mid-way; cutoff-reset answers instead
-# with a TCP reset.
+# with a TCP reset. relay: the NATs drop everything to and from the public segment's server (198.51.100.1), so
+# neither the relay nor the control connections work any more (combine with one of the others).
 set -euo pipefail
 P=jfmi
 NAMES="pub natA natB a1 a2 b1 b2"
@@ -72,6 +73,13 @@ up() {
 
 breakpath() {
   local how=$1
+  if [ "$how" = relay ]; then
+    for side in A B; do
+      in_ns "nat$side" iptables -I FORWARD -d 198.51.100.1 -j DROP
+      in_ns "nat$side" iptables -I FORWARD -s 198.51.100.1 -j DROP
+    done
+    return
+  fi
   for side in A B; do
     local other
     if [ "$side" = A ]; then other=198.51.100.3; else other=198.51.100.2; fi
@@ -81,7 +89,7 @@ breakpath() {
                 --connbytes-dir both --connbytes-mode bytes -j DROP ;;
       cutoff-reset) in_ns "nat$side" iptables -I FORWARD -p tcp -d "$other" -m connbytes --connbytes 65536: \
                 --connbytes-dir both --connbytes-mode bytes -j REJECT --reject-with tcp-reset ;;
-      *) echo "break: blackhole, cutoff or cutoff-reset" >&2; exit 64 ;;
+      *) echo "break: blackhole, cutoff, cutoff-reset or relay" >&2; exit 64 ;;
     esac
   done
 }
@@ -89,6 +97,6 @@ breakpath() {
 case "${1:-}" in
   up) up "${2:?mode: cone, symmetric or blocked}" ;;
   down) down ;;
-  break) breakpath "${2:?how: blackhole, cutoff or cutoff-reset}" ;;
-  *) echo "usage: $0 up cone|symmetric|blocked | break blackhole|cutoff|cutoff-reset | down" >&2; exit 64 ;;
+  break) breakpath "${2:?how: blackhole, cutoff, cutoff-reset or relay}" ;;
+  *) echo "usage: $0 up cone|symmetric|blocked | break blackhole|cutoff|cutoff-reset|relay | down" >&2; exit 64 ;;
 esac

@@ -102,6 +102,7 @@ public final class Communicator implements AutoCloseable {
             c.refusedLinkAttempts = setup.refusedLinks();
             c.setupMillis = (System.nanoTime() - start) / 1_000_000;
             rendezvous.watch(setup.transport()::failFromOutside);
+            rendezvous.watchLinks(setup.transport()::linkNotice);
             return c;
         } catch (RuntimeException e) {
             rendezvous.close();
@@ -121,9 +122,19 @@ public final class Communicator implements AutoCloseable {
         return options.jobId();
     }
 
-    /** How this rank reaches {@code peer} (null for itself). */
+    /** How this rank reaches {@code peer} (null for itself); RELAY once a failed direct link moved there. */
     public LinkKind linkKind(int peer) {
         return transport.linkKind(peer);
+    }
+
+    /** Bytes this rank keeps of what it sent on healing links until the peers acknowledge them. */
+    public long healingBytesRetained() {
+        return transport.healingBytesRetained();
+    }
+
+    /** How many of this rank's direct links failed mid-job and were moved to the relay (see {@link HealLinks}). */
+    public int healedLinks() {
+        return transport.healedLinks();
     }
 
     /**
@@ -507,7 +518,7 @@ public final class Communicator implements AutoCloseable {
                 }
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
-                        rendezvous, deadline, sealKey(o, table));
+                        rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault());
                 int cores = Runtime.getRuntime().availableProcessors();
                 int ranksOnHost = 1 + countSameHost(table, hostId, rank);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());
@@ -522,8 +533,8 @@ public final class Communicator implements AutoCloseable {
                     log.warn("job '{}' rank {}/{}: refused {} connection attempts on its data port during setup "
                             + "(see the warnings above)", o.jobId(), rank, n, direct.refused());
                 }
-                return new Result(new Transport(rank, n, o.jobId(), links, wait, segment, rendezvous::abort),
-                        direct.refused());
+                return new Result(new Transport(rank, n, o.jobId(), links, wait, segment, rendezvous::abort,
+                        rendezvous.linkRepair(), o.linkStallTimeout().toNanos()), direct.refused());
             } catch (IOException e) {
                 throw new RendezvousException("rank " + rank + " of job '" + o.jobId() + "' could not set up its "
                         + "links: " + e.getMessage(), e);

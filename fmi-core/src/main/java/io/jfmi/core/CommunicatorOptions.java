@@ -30,6 +30,10 @@ import java.util.Objects;
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
  *   <tr><td>sealLinks</td><td>false</td><td>encrypt and authenticate direct-link frames (AES-128-GCM, a key per
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
+ *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
+ *       link that breaks or stalls mid-job moves to the relay without losing a message; every rank must agree</td></tr>
+ *   <tr><td>linkStallTimeout</td><td>1 s</td><td>how long both ends of a healing link may wait on it with bytes
+ *       owed and none moving before the server declares it stalled</td></tr>
  *   <tr><td>tls</td><td>false</td><td>speak TLS to the rendezvous server (control and relay connections)</td></tr>
  *   <tr><td>tlsTrust</td><td>JVM trust store</td><td>PEM file of the certificates that may sign the server's
  *       certificate (setting it turns tls on); the certificate must name the host dialed</td></tr>
@@ -58,6 +62,9 @@ public final class CommunicatorOptions {
     private final Tuning tuning;
     private final boolean sealLinks;
     private final boolean tls;
+    private final HealLinks healLinks;
+    private final Duration linkStallTimeout;
+    private final LinkFault linkFault;
     private final Path tlsTrust;
 
     private CommunicatorOptions(Builder b) {
@@ -79,6 +86,9 @@ public final class CommunicatorOptions {
         this.maxSegmentBytes = b.maxSegmentBytes;
         this.tuning = b.tuning;
         this.sealLinks = b.sealLinks;
+        this.healLinks = b.healLinks;
+        this.linkStallTimeout = b.linkStallTimeout;
+        this.linkFault = b.linkFault;
         this.tls = b.tls;
         this.tlsTrust = b.tlsTrust;
     }
@@ -164,6 +174,19 @@ public final class CommunicatorOptions {
         return tls;
     }
 
+    public HealLinks healLinks() {
+        return healLinks;
+    }
+
+    public Duration linkStallTimeout() {
+        return linkStallTimeout;
+    }
+
+    /** The failure to inject into one direct link (tests only), or null. */
+    public LinkFault linkFault() {
+        return linkFault;
+    }
+
     /** The PEM file of trusted certificates, or null for the JVM's default trust store. */
     public Path tlsTrust() {
         return tlsTrust;
@@ -190,6 +213,9 @@ public final class CommunicatorOptions {
         private boolean sealLinks;
         private boolean tls;
         private Path tlsTrust;
+        private HealLinks healLinks = HealLinks.PUNCHED;
+        private Duration linkStallTimeout = Duration.ofSeconds(1);
+        private LinkFault linkFault;
 
         private Builder() {
         }
@@ -305,6 +331,22 @@ public final class CommunicatorOptions {
             return this;
         }
 
+        public Builder healLinks(HealLinks v) {
+            this.healLinks = v;
+            return this;
+        }
+
+        public Builder linkStallTimeout(Duration v) {
+            this.linkStallTimeout = v;
+            return this;
+        }
+
+        /** Testing aid: make this rank's direct link to one peer fail after some bytes (see {@link LinkFault}). */
+        public Builder linkFault(LinkFault v) {
+            this.linkFault = v;
+            return this;
+        }
+
         /** Trust the certificates in this PEM file for the rendezvous server (null: the JVM's); turns tls on. */
         public Builder tlsTrust(Path v) {
             this.tlsTrust = v;
@@ -330,6 +372,12 @@ public final class CommunicatorOptions {
             requirePositive("joinTimeout", joinTimeout);
             requirePositive("connectTimeout", connectTimeout);
             requirePositive("punchTimeout", punchTimeout);
+            requirePositive("linkStallTimeout", linkStallTimeout);
+            Objects.requireNonNull(healLinks, "healLinks");
+            if (linkFault != null && (linkFault.peer() >= worldSize || linkFault.peer() == rank)) {
+                throw new IllegalArgumentException("linkFault peer must be another rank of 0.." + (worldSize - 1)
+                        + ", got " + linkFault.peer());
+            }
             if (maxParallelSetups < 1) {
                 throw new IllegalArgumentException("maxParallelSetups must be >= 1, got " + maxParallelSetups);
             }

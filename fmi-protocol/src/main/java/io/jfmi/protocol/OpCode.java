@@ -12,7 +12,9 @@ public enum OpCode {
     ALLREDUCE(7, "allreduce"),
     SCAN(8, "scan"),
     REDUCE_SCATTER(9, "reduceScatter"),
-    ALLTOALL(10, "alltoall");
+    ALLTOALL(10, "alltoall"),
+    /** Link-level acknowledgement on a healing direct link: its 8-byte payload is the stream offset taken. */
+    ACK(15, "ack");
 
     private static final OpCode[] BY_CODE = new OpCode[16];
 

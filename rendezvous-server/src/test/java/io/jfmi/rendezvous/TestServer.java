@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -55,6 +56,12 @@ final class TestServer implements AutoCloseable {
 
     <T> List<Outcome<T>> run(String job, int n, Consumer<CommunicatorOptions.Builder> tweak, RankBody<T> body)
             throws Exception {
+        return runEach(job, n, (rank, b) -> tweak.accept(b), body);
+    }
+
+    /** As {@link #run}, with options that may differ by rank. */
+    <T> List<Outcome<T>> runEach(String job, int n, BiConsumer<Integer, CommunicatorOptions.Builder> tweak,
+            RankBody<T> body) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<Outcome<T>>> futures = new ArrayList<>();
@@ -62,7 +69,7 @@ final class TestServer implements AutoCloseable {
                 int rank = r;
                 futures.add(pool.submit(() -> {
                     CommunicatorOptions.Builder b = options(job, rank, n);
-                    tweak.accept(b);
+                    tweak.accept(rank, b);
                     try (Communicator comm = Communicator.connect(b.build())) {
                         return new Outcome<>(body.run(comm), null);
                     } catch (Throwable t) {
@@ -83,7 +90,13 @@ final class TestServer implements AutoCloseable {
     /** Runs and requires every rank to succeed. */
     <T> List<T> runOk(String job, int n, Consumer<CommunicatorOptions.Builder> tweak, RankBody<T> body)
             throws Exception {
-        List<Outcome<T>> out = run(job, n, tweak, body);
+        return runEachOk(job, n, (rank, b) -> tweak.accept(b), body);
+    }
+
+    /** As {@link #runOk}, with options that may differ by rank. */
+    <T> List<T> runEachOk(String job, int n, BiConsumer<Integer, CommunicatorOptions.Builder> tweak,
+            RankBody<T> body) throws Exception {
+        List<Outcome<T>> out = runEach(job, n, tweak, body);
         StringBuilder errors = new StringBuilder();
         List<T> values = new ArrayList<>();
         for (int r = 0; r < n; r++) {

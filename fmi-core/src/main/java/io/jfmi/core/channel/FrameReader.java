@@ -18,13 +18,20 @@ final class FrameReader {
     private final int maxFrame;
     private final PeerInbox[] inboxes;
     private final String jobId;
+    /** Queues acknowledgements on healing links. */
+    private final FrameWriter acks;
 
-    FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId) {
+    /** A healing link acknowledges after this many bytes or frames taken, whichever comes first. */
+    static final int ACK_EVERY_BYTES = 256 * 1024;
+    static final int ACK_EVERY_FRAMES = 64;
+
+    FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId, FrameWriter acks) {
         this.rank = rank;
         this.size = size;
         this.maxFrame = maxFrame;
         this.inboxes = inboxes;
         this.jobId = jobId;
+        this.acks = acks;
     }
 
     /**
@@ -36,7 +43,7 @@ final class FrameReader {
         boolean moved = false;
         ByteBuffer in = link.in;
         while (true) {
-            if (link.pendingRecvs == 0 && link.sendQueue.isEmpty()) {
+            if (link.pendingRecvs == 0 && link.sendQueue.isEmpty() && !awaitsAcknowledgement(link)) {
                 // Owed nothing more: leave later messages in the socket (TCP holds them, flow control applies)
                 // rather than pulling them into heap buffers that the next call would copy again.
                 return moved;
@@ -68,7 +75,7 @@ final class FrameReader {
                     if (n == 0) {
                         return moved;
                     }
-                    link.bytesReceived += n;
+                    received(link, n);
                     link.payloadRemaining -= n;
                     moved = true;
                     if (link.payloadRemaining == 0) {
@@ -76,8 +83,7 @@ final class FrameReader {
                     }
                     continue;
                 }
-            } else if (in.remaining() >= FrameHeader.SIZE) {
-                parseHeader(link);
+            } else if (in.remaining() >= FrameHeader.SIZE && parseHeader(link)) {
                 moved = true;
                 continue;
             }
@@ -92,12 +98,25 @@ final class FrameReader {
             if (n == 0) {
                 return moved;
             }
-            link.bytesReceived += n;
+            received(link, n);
             moved = true;
         }
     }
 
-    private void parseHeader(Link link) {
+    private static void received(Link link, int n) {
+        link.bytesReceived += n;
+    }
+
+    /**
+     * A healing link that only ever sends (one direction of a ring) would never read its peer's acknowledgements,
+     * and its copies would grow without end: past a few acknowledgement intervals it reads on.
+     */
+    private static boolean awaitsAcknowledgement(Link link) {
+        return link.log != null && link.log.retained() >= 4 * ACK_EVERY_BYTES;
+    }
+
+    /** Parses the header at the read position; false when it is an acknowledgement not yet wholly buffered. */
+    private boolean parseHeader(Link link) {
         ByteBuffer in = link.in;
         int at = in.position();
         String problem = FrameHeader.problem(in, at, maxFrame);
@@ -112,6 +131,9 @@ final class FrameReader {
                     + rank + "): " + FrameHeader.describe(in, at));
         }
         OpCode op = OpCode.fromCode(FrameHeader.opCode(in, at));
+        if (op == OpCode.ACK) {
+            return takeAcknowledgement(link, at);
+        }
         int tag = FrameHeader.tag(in, at);
         int length = FrameHeader.length(in, at);
         int total = FrameHeader.total(in, at);
@@ -132,10 +154,60 @@ final class FrameReader {
         }
         link.payloadInbox = inbox;
         link.payloadRemaining = length;
+        link.payloadLength = length;
         link.payloadLast = last;
         if (length == 0) {
             finishFrame(link);
         }
+        return true;
+    }
+
+    /**
+     * Applies an acknowledgement frame (header and an 8-byte stream offset): the peer took everything this rank sent
+     * before that offset, so the copies can go. On the relay (a healed pair's resent stream) it is only skipped.
+     */
+    private boolean takeAcknowledgement(Link link, int at) {
+        ByteBuffer in = link.in;
+        if (FrameHeader.length(in, at) != Long.BYTES) {
+            throw new FmiException("malformed acknowledgement on " + link.description + " (job '" + jobId
+                    + "', rank " + rank + "): " + FrameHeader.describe(in, at));
+        }
+        if (in.remaining() < FrameHeader.SIZE + Long.BYTES) {
+            return false;
+        }
+        long taken = in.getLong(at + FrameHeader.SIZE);
+        in.position(at + FrameHeader.SIZE + Long.BYTES);
+        if (link.log != null) {
+            if (taken < link.log.start() || taken > link.log.end()) {
+                throw new FmiException("rank " + link.fixedPeer + " acknowledged byte " + taken + " on "
+                        + link.description + " (job '" + jobId + "'), outside the unacknowledged bytes "
+                        + link.log.start() + ".." + link.log.end());
+            }
+            link.log.release(taken);
+            frameTaken(link);
+        }
+        return true;
+    }
+
+    /** Bookkeeping after any whole inbound frame on a healing link: where the stream stands, and whether to ack. */
+    private void frameTaken(Link link) {
+        link.takenOffset = link.bytesReceived - link.in.remaining();
+        if (++link.framesSinceAck >= ACK_EVERY_FRAMES || link.takenOffset - link.ackedOffset >= ACK_EVERY_BYTES) {
+            acks.acknowledge(link);
+        }
+    }
+
+    /**
+     * Forgets the partly read inbound frame of a failed link (its bytes are taken back out of the receive buffer)
+     * and whatever the link had buffered: the peer resends from {@link Link#takenOffset}, a frame boundary.
+     */
+    void abandonPartialFrame(Link link) {
+        if (link.payloadRemaining > 0) {
+            ByteBuffer target = payloadTarget(link.payloadInbox);
+            target.position(target.position() - (link.payloadLength - link.payloadRemaining));
+            link.payloadRemaining = 0;
+        }
+        link.in.clear().flip();
     }
 
     private void startMessage(PeerInbox inbox, OpCode op, int tag, int total) {
@@ -174,6 +246,9 @@ final class FrameReader {
     }
 
     private void finishFrame(Link link) {
+        if (link.log != null) {
+            frameTaken(link);
+        }
         if (!link.payloadLast) {
             return;
         }

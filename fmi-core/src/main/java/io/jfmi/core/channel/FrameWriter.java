@@ -1,6 +1,7 @@
 package io.jfmi.core.channel;
 
 import io.jfmi.protocol.FrameHeader;
+import io.jfmi.protocol.OpCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -17,50 +18,99 @@ final class FrameWriter {
     }
 
     /**
-     * Writes as much as the socket takes now.
+     * Writes as much as the socket takes now: a pending acknowledgement first (between frames), then messages.
      *
      * @return true when any byte was written
      */
     boolean writeTo(Link link) throws IOException {
         boolean moved = false;
         ByteBuffer[] gather = link.gather;
-        while (!link.sendQueue.isEmpty()) {
+        while (true) {
             if (!link.io.flush()) {
                 // A sealing layer still holds bytes for the socket: a frame counts as sent only once they left.
                 return moved;
             }
+            closeFinishedFrame(link);
             SendRequest r = link.sendQueue.peek();
-            ByteBuffer data = r.data;
-            if (r.frameOpen && !link.headerOut.hasRemaining() && data.position() == link.frameEnd) {
-                r.frameOpen = false;
-                if (link.frameLast) {
+            if (link.ackOut.hasRemaining() && (r == null || !r.frameOpen)) {
+                if (link.ackOut.position() == 0) {
+                    link.unitStart = link.bytesSent;
+                }
+                gather[0] = link.ackOut;
+                if (!write(link, gather, 1)) {
+                    return moved;
+                }
+                moved = true;
+                continue;
+            }
+            if (r == null) {
+                return moved;
+            }
+            if (r.raw) {
+                gather[0] = r.data;
+                if (!write(link, gather, 1)) {
+                    return moved;
+                }
+                moved = true;
+                if (!r.data.hasRemaining()) {
                     r.done = true;
                     link.sendQueue.poll();
                 }
                 continue;
             }
+            ByteBuffer data = r.data;
             if (!r.frameOpen) {
                 openFrame(link, r, data);
             }
             int savedLimit = data.limit();
             data.limit(link.frameEnd);
-            long n;
+            boolean wrote;
             if (link.headerOut.hasRemaining()) {
                 gather[0] = link.headerOut;
                 gather[1] = data;
-                n = link.io.write(gather, 0, data.hasRemaining() ? 2 : 1);
+                wrote = write(link, gather, data.hasRemaining() ? 2 : 1);
             } else {
                 gather[0] = data;
-                n = link.io.write(gather, 0, 1);
+                wrote = write(link, gather, 1);
             }
             data.limit(savedLimit);
-            if (n == 0) {
+            if (!wrote) {
                 return moved;
             }
-            link.bytesSent += n;
             moved = true;
         }
-        return moved;
+    }
+
+    /** Writes {@code gather[0..count)}; a healing link keeps a copy of what went out. False when nothing did. */
+    private static boolean write(Link link, ByteBuffer[] gather, int count) throws IOException {
+        SendLog log = link.log;
+        int p0 = gather[0].position();
+        int p1 = count > 1 ? gather[1].position() : 0;
+        long n = link.io.write(gather, 0, count);
+        if (n == 0) {
+            return false;
+        }
+        link.bytesSent += n;
+        if (log != null) {
+            link.lastWriteNanos = System.nanoTime();
+            log.append(gather[0], p0, gather[0].position() - p0);
+            if (count > 1) {
+                log.append(gather[1], p1, gather[1].position() - p1);
+            }
+        }
+        return true;
+    }
+
+    /** Completes the head request's frame once its header and payload are out; the message once its last is. */
+    static void closeFinishedFrame(Link link) {
+        SendRequest r = link.sendQueue.peek();
+        if (r != null && r.frameOpen && !link.headerOut.hasRemaining() && r.data.position() == link.frameEnd) {
+            r.frameOpen = false;
+            if (link.frameLast) {
+                r.done = true;
+                link.sendQueue.poll();
+            }
+        }
     }
 
     private void openFrame(Link link, SendRequest r, ByteBuffer data) {
@@ -70,8 +120,25 @@ final class FrameWriter {
         h.clear();
         FrameHeader.write(h, 0, last ? FrameHeader.FLAG_LAST : 0, r.op, comm, rank, r.peer, r.tag, segment, r.total);
         h.limit(FrameHeader.SIZE);
+        link.unitStart = link.bytesSent;
+        link.frameStart = data.position();
         link.frameEnd = data.position() + segment;
         link.frameLast = last;
         r.frameOpen = true;
+    }
+
+    /** Queues an acknowledgement of everything taken from the peer so far (replacing one not yet started). */
+    void acknowledge(Link link) {
+        ByteBuffer a = link.ackOut;
+        if (a.hasRemaining() && a.position() > 0) {
+            return; // half written: the next frame taken will ask again
+        }
+        a.clear();
+        FrameHeader.write(a, 0, FrameHeader.FLAG_LAST, OpCode.ACK, comm, rank, link.fixedPeer, 0, Long.BYTES,
+                Long.BYTES);
+        a.putLong(FrameHeader.SIZE, link.takenOffset);
+        a.limit(FrameHeader.SIZE + Long.BYTES);
+        link.ackedOffset = link.takenOffset;
+        link.framesSinceAck = 0;
     }
 }

@@ -54,14 +54,53 @@ public final class Link {
     long bytesSent;
     long bytesReceived;
 
+    // Healing (direct links only; see LinkHealer). Offsets count bytes of a direction's stream since the link began.
+    /** What this link wrote that the peer has not acknowledged; null when the link does not heal. */
+    final SendLog log;
+    /** Stream offset where the frame or acknowledgement being written began, to cut it back if the link fails. */
+    long unitStart;
+    /** Where the open outbound frame's payload starts in the head request's view. */
+    int frameStart;
+    /** Payload length of the inbound frame being read. */
+    int payloadLength;
+    /** Offset in the peer's stream just past the last whole frame taken from it. */
+    long takenOffset;
+    /** The last {@link #takenOffset} acknowledged to the peer, and frames taken since. */
+    long ackedOffset;
+    int framesSinceAck;
+    /** An acknowledgement frame waiting to be written (empty when none). */
+    final ByteBuffer ackOut;
+    /** When the link last moved a byte either way, or became needed; when it last wrote; when it became needed. */
+    long lastProgressNanos;
+    long lastWriteNanos;
+    long activatedNanos;
+    long lastStuckReportNanos;
+    /** Non-null once the link failed: why, and since when (it is then neither read nor written). */
+    String brokenBecause;
+    long brokenAtNanos;
+
     Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description) throws IOException {
+        this(channel, io, kind, fixedPeer, description, false);
+    }
+
+    Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description, boolean heals)
+            throws IOException {
         this.channel = channel;
         this.io = io;
         this.kind = kind;
         this.fixedPeer = fixedPeer;
         this.description = description;
+        this.log = heals ? new SendLog() : null;
+        this.ackOut = heals ? ByteBuffer.allocateDirect(FrameHeader.SIZE + Long.BYTES).order(ByteOrder.BIG_ENDIAN)
+                : ByteBuffer.allocate(0);
+        ackOut.limit(0);
         channel.configureBlocking(false);
         headerOut.limit(0);
+    }
+
+    /** True when this link keeps what it sends until acknowledged, and has not failed yet. */
+    boolean heals() {
+        return log != null && brokenBecause == null;
     }
 
     public LinkKind kind() {

@@ -1,9 +1,12 @@
 package io.jfmi.core.channel;
 
+import io.jfmi.core.HealLinks;
+import io.jfmi.core.LinkFault;
 import io.jfmi.core.LinkKind;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.core.wire.Connection;
+import io.jfmi.core.wire.FaultyIo;
 import io.jfmi.core.wire.LinkIo;
 import io.jfmi.core.wire.PlainIo;
 import io.jfmi.core.wire.SealedIo;
@@ -27,6 +30,16 @@ public final class Links {
      */
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
             Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey) throws IOException {
+        return assemble(rank, size, jobId, direct, relayPeers, rendezvous, deadline, sealKey, HealLinks.OFF, null);
+    }
+
+    /**
+     * As above; direct links of a kind {@code heal} covers keep what they send until acknowledged, and
+     * {@code fault} (tests only, may be null) is injected into the link to one peer.
+     */
+    public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
+            Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey, HealLinks heal,
+            LinkFault fault) throws IOException {
         Link[] links = new Link[size];
         for (Map<Integer, DirectLinks.Established> m : direct) {
             for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
@@ -36,7 +49,8 @@ public final class Links {
                     est.channel().close();
                     continue;
                 }
-                links[peer] = direct(est, rank, peer, sealKey);
+                links[peer] = direct(est, rank, peer, sealKey, heal.covers(est.kind()),
+                        fault != null && fault.peer() == peer ? fault : null);
             }
         }
         if (!relayPeers.isEmpty()) {
@@ -55,14 +69,17 @@ public final class Links {
         return links;
     }
 
-    private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey)
-            throws IOException {
+    private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey, boolean heals,
+            LinkFault fault) throws IOException {
         SocketChannel ch = est.channel();
         ch.socket().setTcpNoDelay(true);
         String description = est.kind().label() + " link to rank " + peer + " (" + est.address() + ")";
         LinkIo io = sealKey == null ? new PlainIo(ch) : new SealedIo(ch, JobAuth.sealKey(sealKey, rank, peer,
                 est.nonce()), JobAuth.sealKey(sealKey, peer, rank, est.nonce()), "rank " + peer);
-        return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed");
+        if (fault != null) {
+            io = new FaultyIo(io, fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
+        }
+        return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals);
     }
 
     /** "local=[1, 2] relay=[3]" */

@@ -15,6 +15,18 @@ final class SendRequest {
     boolean done;
     /** True while the current frame (header and payload) is being written. */
     boolean frameOpen;
+    /** Already framed bytes (a healed link's unacknowledged stream, resent over the relay): written as they are. */
+    boolean raw;
+
+    /** A request carrying frames that were already written once, to be written again unchanged. */
+    static SendRequest resend(int peer, byte[] frames) {
+        SendRequest r = new SendRequest();
+        r.peer = peer;
+        r.data = ByteBuffer.wrap(frames);
+        r.total = frames.length;
+        r.raw = true;
+        return r;
+    }
 
     void set(int peer, OpCode op, int tag, ByteBuffer source, int offset, int length) {
         this.peer = peer;
@@ -28,5 +40,6 @@ final class SendRequest {
         this.total = length;
         this.done = false;
         this.frameOpen = false;
+        this.raw = false;
     }
 }

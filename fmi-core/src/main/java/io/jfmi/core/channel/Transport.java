@@ -4,12 +4,14 @@ import io.jfmi.core.FmiException;
 import io.jfmi.core.FmiTimeoutException;
 import io.jfmi.core.LinkKind;
 import io.jfmi.core.PeerFailureException;
+import io.jfmi.core.rendezvous.LinkNotice;
+import io.jfmi.core.rendezvous.LinkRepair;
+import io.jfmi.core.util.Deadline;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -30,6 +32,7 @@ public final class Transport implements AutoCloseable {
     private final String jobId;
     private final Link[] linkOf;
     private final List<Link> links;
+    private final LinkHealer healer;
     private final PeerInbox[] inboxes;
     private final Selector selector;
     private final WaitStrategy wait;
@@ -50,6 +53,15 @@ public final class Transport implements AutoCloseable {
      */
     public Transport(int rank, int size, String jobId, Link[] linkOf, WaitStrategy wait, int maxSegment,
             Consumer<String> failureSink) throws IOException {
+        this(rank, size, jobId, linkOf, wait, maxSegment, failureSink, null, 0);
+    }
+
+    /**
+     * @param repair     the server's side of moving failed links to the relay, or null when links cannot heal
+     * @param stallNanos how long a healing link may make no progress before the server is asked whether it stalled
+     */
+    public Transport(int rank, int size, String jobId, Link[] linkOf, WaitStrategy wait, int maxSegment,
+            Consumer<String> failureSink, LinkRepair repair, long stallNanos) throws IOException {
         if (linkOf.length != size) {
             throw new IllegalArgumentException("need one link slot per rank: " + linkOf.length + " != " + size);
         }
@@ -69,16 +81,17 @@ public final class Transport implements AutoCloseable {
                 distinct.add(l);
             }
         }
-        this.links = Collections.unmodifiableList(distinct);
+        this.links = distinct;
         this.selector = Selector.open();
         for (Link l : links) {
             l.key = l.channel.register(selector, 0, l);
             l.interest = 0;
         }
-        this.active = new Link[Math.max(1, links.size())];
-        this.reader = new FrameReader(rank, size, maxSegment, inboxes, jobId);
+        this.active = new Link[Math.max(1, size)]; // every peer's link, plus a relay opened to heal one
         this.writer = new FrameWriter(rank, 0, maxSegment);
+        this.reader = new FrameReader(rank, size, maxSegment, inboxes, jobId, writer);
         this.exchange = new Exchange(this);
+        this.healer = new LinkHealer(this, rank, jobId, repair, stallNanos);
     }
 
     /** The single reusable exchange of this transport; callers are single-threaded. */
@@ -106,6 +119,62 @@ public final class Transport implements AutoCloseable {
         return l == null ? null : l.io.protection();
     }
 
+    /** The server's word on a link (from the control thread); acted on by the caller's thread. */
+    public void linkNotice(LinkNotice notice) {
+        healer.offer(notice);
+        failFromOutsideWakeup();
+    }
+
+    /** Bytes kept for resending on healing links, not yet acknowledged by the peers. */
+    public long healingBytesRetained() {
+        long retained = 0;
+        for (Link l : links) {
+            retained += l.log == null ? 0 : l.log.retained();
+        }
+        return retained;
+    }
+
+    /** How many failed direct links this transport moved to the relay. */
+    public int healedLinks() {
+        return healer.healed();
+    }
+
+    FrameReader reader() {
+        return reader;
+    }
+
+    Link linkTo(int peer) {
+        return peer >= 0 && peer < size ? linkOf[peer] : null;
+    }
+
+    /** The relay link, or null when no peer is relayed. */
+    Link relayLink() {
+        for (Link l : links) {
+            if (l.kind == LinkKind.RELAY) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Takes a relay link opened mid-job into the progress engine. */
+    void adopt(Link relay) {
+        try {
+            relay.key = relay.channel.register(selector, 0, relay);
+        } catch (IOException e) {
+            throw new FmiException("could not watch the relay link opened on rank " + rank + ": " + e.getMessage(), e);
+        }
+        relay.interest = 0;
+        links.add(relay);
+    }
+
+    /** The pair of {@code failed} now goes over {@code relay}, which joins the current exchange. */
+    void replace(Link failed, Link relay) {
+        linkOf[failed.fixedPeer] = relay;
+        links.remove(failed);
+        activate(relay);
+    }
+
     /** Total payload and header bytes written to / read from every link. */
     public long bytesSent() {
         return links.stream().mapToLong(l -> l.bytesSent).sum();
@@ -123,6 +192,10 @@ public final class Transport implements AutoCloseable {
         if (outsideFailure == null) {
             outsideFailure = e;
         }
+        failFromOutsideWakeup();
+    }
+
+    private void failFromOutsideWakeup() {
         try {
             selector.wakeup();
             for (Link l : links) {
@@ -154,6 +227,10 @@ public final class Transport implements AutoCloseable {
     private void post(Exchange ex) {
         epoch++;
         activeCount = 0;
+        Link backlog = healer.backlogLink();
+        if (backlog != null) {
+            activate(backlog);
+        }
         for (int i = 0; i < ex.sendCount; i++) {
             SendRequest s = ex.sends[i];
             checkPeer(s.peer, ex);
@@ -205,37 +282,72 @@ public final class Transport implements AutoCloseable {
         if (l.activeEpoch != epoch) {
             l.activeEpoch = epoch;
             active[activeCount++] = l;
+            if (l.log != null) {
+                // The stall clocks start when the link is needed: idle time between calls is not a stall.
+                long now = System.nanoTime();
+                l.lastProgressNanos = now;
+                l.activatedNanos = now;
+            }
         }
     }
 
     private void progress(Exchange ex) throws IOException {
         long spinStart = System.nanoTime();
         while (true) {
+            if (healer.hasNotices()) {
+                healer.drainNotices(Deadline.at(ex.deadlineNanos, ex.budgetMillis));
+            }
             boolean moved = false;
             for (int i = 0; i < activeCount; i++) {
                 Link l = active[i];
+                if (l.brokenBecause != null) {
+                    continue; // waiting for the peer's word through the server
+                }
                 boolean sending = !l.sendQueue.isEmpty();
                 try {
-                    if (sending) {
-                        moved |= writer.writeTo(l);
+                    boolean linkMoved = false;
+                    if (sending || l.ackOut.hasRemaining()) {
+                        linkMoved = writer.writeTo(l);
                     }
                     // Reading while sending too: a peer that sends to us at the same time is drained into early
                     // messages instead of both sides blocking on full socket buffers.
                     if (sending || l.pendingRecvs > 0) {
-                        moved |= reader.readFrom(l);
+                        linkMoved |= reader.readFrom(l);
+                    }
+                    if (linkMoved) {
+                        moved = true;
+                        if (l.log != null) {
+                            l.lastProgressNanos = System.nanoTime();
+                        }
                     }
                 } catch (IOException e) {
-                    throw new PeerFailureException(ex.describe() + " in job '" + jobId + "' on rank " + rank
-                            + " (this process): " + l.description + " failed: " + e.getMessage(), l.fixedPeer, e);
+                    if (l.sendQueue.isEmpty() && l.pendingRecvs == 0) {
+                        // Only an acknowledgement or a read for one was in flight: this call needs nothing of the
+                        // link. A peer that finished and closed resets it; a later call that needs it will say so.
+                        l.ackOut.clear().limit(0);
+                        l.peerClosed = true;
+                        continue;
+                    }
+                    if (!healer.canHeal(l)) {
+                        throw new PeerFailureException(ex.describe() + " in job '" + jobId + "' on rank " + rank
+                                + " (this process): " + l.description + " failed: " + e.getMessage(), l.fixedPeer,
+                                e);
+                    }
+                    healer.linkFailed(l, "error", "connection error: " + e);
+                    moved = true;
                 }
             }
-            if (allDone(ex)) {
+            if (allDone(ex) && healer.backlogWritten()) {
                 return;
             }
             for (int i = 0; i < activeCount; i++) {
                 Link l = active[i];
-                if (l.peerClosed && (l.pendingRecvs > 0 || !l.sendQueue.isEmpty())) {
-                    throw reader.closedByPeer(l);
+                if (l.peerClosed && l.brokenBecause == null && (l.pendingRecvs > 0 || !l.sendQueue.isEmpty())) {
+                    if (!healer.canHeal(l)) {
+                        throw reader.closedByPeer(l);
+                    }
+                    healer.linkFailed(l, "eof", "rank " + l.fixedPeer + " closed the connection (end of stream)");
+                    moved = true;
                 }
             }
             if (moved) {
@@ -279,12 +391,16 @@ public final class Transport implements AutoCloseable {
             throw timeout(ex);
         }
         long remaining = Math.max(1, remainingNanos / 1_000_000L);
+        healer.reportStalls(active, activeCount);
         Link onlyReader = singleReader();
         if (onlyReader != null) {
             onlyReader.awaitReadable(Math.min(remaining, MAX_PARK_MILLIS));
             return;
         }
         for (Link l : links) {
+            if (l.brokenBecause != null) {
+                continue;
+            }
             // Watch only links that still owe this exchange something: a wake-up costs tens of µs.
             boolean sending = l.activeEpoch == epoch && !l.sendQueue.isEmpty();
             boolean receiving = l.activeEpoch == epoch && l.pendingRecvs > 0;
@@ -303,7 +419,7 @@ public final class Transport implements AutoCloseable {
         Link only = null;
         for (int i = 0; i < activeCount; i++) {
             Link l = active[i];
-            if (!l.sendQueue.isEmpty()) {
+            if (l.brokenBecause != null || !l.sendQueue.isEmpty()) {
                 return null;
             }
             if (l.pendingRecvs > 0) {
@@ -332,6 +448,13 @@ public final class Transport implements AutoCloseable {
                 waiting.append(waiting.length() == 0 ? "" : "; ").append("rank ").append(s.peer)
                         .append(" to take a ").append(s.total).append("-byte message (").append(kindOf(s.peer))
                         .append(" link)");
+            }
+        }
+        for (Link l : links) {
+            if (l.brokenBecause != null) {
+                waiting.append("; the ").append(l.description).append(" had failed (").append(l.brokenBecause)
+                        .append(") and rank ").append(l.fixedPeer).append(" never answered through the server to move "
+                        + "the pair to the relay");
             }
         }
         return new FmiTimeoutException(String.format(

@@ -43,6 +43,15 @@ public interface Rendezvous extends AutoCloseable {
     /** From now on, failures elsewhere in the job (a dead rank, an abort) are passed to {@code onFailure}. */
     void watch(Consumer<FmiException> onFailure);
 
+    /** The server's side of moving a failed direct link to the relay, or null where there is no relay. */
+    default LinkRepair linkRepair() {
+        return null;
+    }
+
+    /** From now on, the server's word on this rank's links is passed to {@code onNotice}. */
+    default void watchLinks(Consumer<LinkNotice> onNotice) {
+    }
+
     /** Tells the job this rank gave up, so the other ranks fail fast. Best effort, never throws. */
     void abort(String reason);
 

@@ -5,8 +5,8 @@ import io.jfmi.core.PeerFailureException;
 import io.jfmi.core.RendezvousException;
 import io.jfmi.core.util.Backoff;
 import io.jfmi.core.util.Deadline;
-import io.jfmi.core.wire.Connection;
 import io.jfmi.core.wire.BlockingStreams;
+import io.jfmi.core.wire.Connection;
 import io.jfmi.core.wire.LinkIo;
 import io.jfmi.core.wire.PlainIo;
 import io.jfmi.core.wire.TlsClient;
@@ -21,6 +21,8 @@ import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.Goodbye;
 import io.jfmi.protocol.proto.JoinStatus;
 import io.jfmi.protocol.proto.JoinStatusRequest;
+import io.jfmi.protocol.proto.LinkDown;
+import io.jfmi.protocol.proto.LinkStuck;
 import io.jfmi.protocol.proto.PeerTable;
 import io.jfmi.protocol.proto.Purpose;
 import io.jfmi.protocol.proto.RankLeftBeforeForming;
@@ -36,8 +38,8 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * Rendezvous through the jfmi rendezvous server over one control connection (protobuf, length-prefixed). After
  * setup a daemon thread listens on that connection for failure notices; the data path never waits on it.
  */
-public final class ServerRendezvous implements Rendezvous {
+public final class ServerRendezvous implements Rendezvous, LinkRepair {
     private static final Logger log = LoggerFactory.getLogger(ServerRendezvous.class);
 
     /** How long before its join deadline a waiting rank asks the server which ranks are missing. */
@@ -65,6 +67,7 @@ public final class ServerRendezvous implements Rendezvous {
     private volatile boolean leaving;
     private int controlPort;
     private Thread watcher;
+    private volatile Consumer<LinkNotice> linkNotices = n -> { };
 
     /** @param tls TLS for the control and relay connections, or null for plain TCP */
     public ServerRendezvous(InetSocketAddress server, String jobId, int rank, int worldSize, byte[] secret,
@@ -225,6 +228,13 @@ public final class ServerRendezvous implements Rendezvous {
                 PeerFailureException peerFailure = peerFailure(m);
                 if (peerFailure != null) {
                     onFailure.accept(peerFailure);
+                } else if (m.hasLinkStuck()) {
+                    LinkStuck s = m.getLinkStuck();
+                    linkNotices.accept(new LinkNotice.Stuck(s.getPeer(), s.getReceived(), s.getWantsRead(),
+                            s.getWindowMs(), System.nanoTime()));
+                } else if (m.hasLinkDown()) {
+                    LinkDown d = m.getLinkDown();
+                    linkNotices.accept(new LinkNotice.Down(d.getPeer(), d.getResumeFrom(), d.getReason()));
                 } else if (m.hasError()) {
                     onFailure.accept(new FmiException(describe() + " reported an error to rank " + rank
                             + " of job '" + jobId + "': " + m.getError().getCode() + ": "
@@ -241,6 +251,30 @@ public final class ServerRendezvous implements Rendezvous {
                         e.getMessage());
             }
         }
+    }
+
+    @Override
+    public LinkRepair linkRepair() {
+        return this;
+    }
+
+    @Override
+    public void watchLinks(Consumer<LinkNotice> onNotice) {
+        this.linkNotices = onNotice;
+    }
+
+    @Override
+    public void reportStuck(int peer, long sent, long received, boolean wantsRead, boolean wantsWrite,
+            long windowMillis) throws IOException {
+        send(ControlMessage.newBuilder().setLinkStuck(LinkStuck.newBuilder().setPeer(peer).setSent(sent)
+                .setReceived(received).setWantsRead(wantsRead).setWantsWrite(wantsWrite)
+                .setWindowMs((int) Math.min(Integer.MAX_VALUE, windowMillis))).build());
+    }
+
+    @Override
+    public void reportDown(int peer, long resumeFrom, String cause, String reason) throws IOException {
+        send(ControlMessage.newBuilder().setLinkDown(LinkDown.newBuilder().setPeer(peer).setResumeFrom(resumeFrom)
+                .setCause(cause).setReason(reason)).build());
     }
 
     @Override

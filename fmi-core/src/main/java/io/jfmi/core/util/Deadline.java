@@ -16,6 +16,11 @@ public final class Deadline {
         return new Deadline(System.nanoTime() + budget.toNanos(), budget.toMillis());
     }
 
+    /** The deadline at {@code deadlineNanos} on {@link System#nanoTime()}, out of a budget of that many ms. */
+    public static Deadline at(long deadlineNanos, long budgetMillis) {
+        return new Deadline(deadlineNanos, budgetMillis);
+    }
+
     public static Deadline afterMillis(long millis) {
         return after(Duration.ofMillis(millis));
     }

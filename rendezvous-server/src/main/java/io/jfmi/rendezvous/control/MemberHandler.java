@@ -35,12 +35,20 @@ final class MemberHandler extends SimpleChannelInboundHandler<ControlMessage> {
                         .getDirectPeersList()), msg.getConnectReport().getPunched());
                 case ABORT -> job.abort(rank, msg.getAbort().getReason());
                 case GOODBYE -> registry.forgetIfGone(job, job.leave(rank));
+                case LINK_STUCK -> job.linkStuck(rank, msg.getLinkStuck());
+                case LINK_DOWN -> job.linkDown(rank, msg.getLinkDown());
                 case JOIN_STATUS_REQUEST -> ctx.writeAndFlush(ControlMessage.newBuilder()
                         .setJoinStatus(job.joinStatus()).build());
                 default -> throw new RegistrationException(ErrorCode.BAD_REQUEST, "unexpected " + msg.getBodyCase()
                         + " from a registered rank");
             }
         } catch (RegistrationException e) {
+            if (e.code() == ErrorCode.PEER_GONE) {
+                // The rank is still a member: it learns why its link cannot heal and fails its call itself.
+                ctx.writeAndFlush(ControlMessage.newBuilder().setError(io.jfmi.protocol.proto.Error.newBuilder()
+                        .setCode(e.code()).setMessage(e.getMessage())).build());
+                return;
+            }
             Refusal.refuse(ctx, metrics, who(), e.code(), e.getMessage());
         }
     }

@@ -6,6 +6,8 @@ import io.jfmi.protocol.proto.ChannelPlan;
 import io.jfmi.protocol.proto.ControlMessage;
 import io.jfmi.protocol.proto.ErrorCode;
 import io.jfmi.protocol.proto.JoinStatus;
+import io.jfmi.protocol.proto.LinkDown;
+import io.jfmi.protocol.proto.LinkStuck;
 import io.jfmi.protocol.proto.PeerFailed;
 import io.jfmi.protocol.proto.PeerInfo;
 import io.jfmi.protocol.proto.PeerTable;
@@ -44,6 +46,7 @@ public final class Job implements RelayedJob {
     private final byte[] sessionKey = new byte[32];
     private final Member[] members;
     private final RelayRoutes routes;
+    private final LinkFailovers failovers;
     private ChannelPlanning planning;
     private int registered;
     private long formedAtNanos;
@@ -58,6 +61,7 @@ public final class Job implements RelayedJob {
         this.metrics = metrics;
         this.members = new Member[worldSize];
         this.routes = new RelayRoutes(worldSize, metrics);
+        this.failovers = new LinkFailovers(worldSize);
         RANDOM.nextBytes(sessionKey);
     }
 
@@ -292,6 +296,61 @@ public final class Job implements RelayedJob {
         // After a goodbye the relay connection stays: frames the rank sent before leaving may still be queued
         // behind a slow receiver, and the rank closes it itself once they are out.
         return allGone();
+    }
+
+    /**
+     * {@code rank} waits on its direct link to a peer with bytes owed and nothing moving: the peer is told, and only
+     * it can tell whether bytes it wrote long ago never arrived (then it gives the link up, {@link #linkDown}).
+     */
+    public synchronized void linkStuck(int rank, LinkStuck report) throws RegistrationException {
+        touch();
+        int peer = checkedPeer(rank, report.getPeer());
+        if (ended) {
+            return;
+        }
+        log.info("job '{}' rank {} reports its link to rank {} stuck for {} ms (sent {}, received {}, {}); asking "
+                + "rank {}", id, rank, peer, report.getWindowMs(), report.getSent(), report.getReceived(),
+                report.getWantsWrite() ? "waiting to send" : "waiting to receive", peer);
+        tell(peer, ControlMessage.newBuilder().setLinkStuck(report.toBuilder().setPeer(rank)).build());
+    }
+
+    /**
+     * {@code rank} gave its direct link to a peer up and took the peer's stream up to a byte: the peer is told, so
+     * it resends from there over the relay (and gives the link up too, if it had not yet).
+     */
+    public synchronized void linkDown(int rank, LinkDown down) throws RegistrationException {
+        touch();
+        int peer = checkedPeer(rank, down.getPeer());
+        Member other = members[peer];
+        if (other == null || other.left || !other.control.isActive()) {
+            throw new RegistrationException(ErrorCode.PEER_GONE, "rank " + rank + "'s link to rank " + peer
+                    + " failed (" + down.getReason() + ") and cannot move to the relay: rank " + peer
+                    + " has left job '" + id + "'");
+        }
+        if (failovers.firstDown(rank, peer)) {
+            metrics.linkFailover(down.getCause().isEmpty() ? "unknown" : down.getCause());
+            log.warn("job '{}': rank {} gave up its direct link to rank {} ({}); moving the pair to the relay", id,
+                    rank, peer, down.getReason());
+        } else {
+            log.info("job '{}': rank {} gave up its direct link to rank {} too; both resume over the relay", id, rank,
+                    peer);
+        }
+        other.control.writeAndFlush(ControlMessage.newBuilder().setLinkDown(down.toBuilder().setPeer(rank)).build());
+    }
+
+    private int checkedPeer(int rank, int peer) throws RegistrationException {
+        if (!formed || peer < 0 || peer >= worldSize || peer == rank) {
+            throw new RegistrationException(ErrorCode.BAD_REQUEST, "link report from rank " + rank + " names rank "
+                    + peer + (formed ? ", not another rank of job '" + id + "'" : " before job '" + id + "' formed"));
+        }
+        return peer;
+    }
+
+    private void tell(int rank, ControlMessage msg) {
+        Member m = members[rank];
+        if (m != null && !m.left && m.control.isActive()) {
+            m.control.writeAndFlush(msg);
+        }
     }
 
     /** A rank gave up: tell all the others. */

@@ -18,6 +18,7 @@ public final class ServerMetrics {
     private final java.util.concurrent.atomic.DoubleAdder connectSeconds = new java.util.concurrent.atomic.DoubleAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> channels = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failovers = new ConcurrentHashMap<>();
     private volatile IntSupplier jobs = () -> 0;
     private volatile IntSupplier ranks = () -> 0;
 
@@ -52,6 +53,11 @@ public final class ServerMetrics {
     /** Counts an error by kind, e.g. "auth_failed", "malformed_frame". */
     public void error(String kind) {
         errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    /** Counts a direct link moved to the relay mid-job, by what failed first ("stall", "error", "eof"). */
+    public void linkFailover(String cause) {
+        failovers.computeIfAbsent(cause, k -> new LongAdder()).increment();
     }
 
     /** Counts a rank pair's channel by kind ("direct" or "relay"). */
@@ -93,6 +99,10 @@ public final class ServerMetrics {
         sb.append("# HELP jfmi_channel_pairs_total Rank pairs by channel kind (local, lan, punched, relay)\n");
         sb.append("# TYPE jfmi_channel_pairs_total counter\n");
         new TreeMap<>(channels).forEach((k, v) -> sb.append("jfmi_channel_pairs_total{kind=\"").append(k)
+                .append("\"} ").append(v.sum()).append('\n'));
+        sb.append("# HELP jfmi_link_failovers_total Direct links moved to the relay mid-job, by what failed first\n");
+        sb.append("# TYPE jfmi_link_failovers_total counter\n");
+        new TreeMap<>(failovers).forEach((k, v) -> sb.append("jfmi_link_failovers_total{reason=\"").append(k)
                 .append("\"} ").append(v.sum()).append('\n'));
         sb.append("# HELP jfmi_errors_total Errors by kind\n");
         sb.append("# TYPE jfmi_errors_total counter\n");

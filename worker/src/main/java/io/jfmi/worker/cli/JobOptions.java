@@ -1,6 +1,7 @@
 package io.jfmi.worker.cli;
 
 import io.jfmi.core.CommunicatorOptions;
+import io.jfmi.core.HealLinks;
 import io.jfmi.core.Tuning;
 import io.jfmi.protocol.SecretFile;
 import java.io.IOException;
@@ -58,6 +59,16 @@ public final class JobOptions {
             + "per link from the job's session key); every rank of the job must say the same.")
     public boolean sealLinks;
 
+    @Option(names = "--heal-links", paramLabel = "WHICH", description = "Which direct links keep what they sent "
+            + "until acknowledged, so one that breaks or stalls mid-job moves to the relay without losing a message: "
+            + "off, punched or all; every rank of the job must say the same (default: punched).")
+    public String healLinks = "punched";
+
+    @Option(names = "--link-stall-timeout", paramLabel = "SECONDS", description = "How long a healing link may wait "
+            + "with bytes owed and none moving before its peer is asked whether it stalled (default: "
+            + "${DEFAULT-VALUE}).")
+    public double linkStallTimeoutSeconds = 1;
+
     @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 50000. The poll yields the "
             + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
@@ -106,6 +117,22 @@ public final class JobOptions {
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
-                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).build();
+                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks())
+                .linkStallTimeout(seconds("--link-stall-timeout", linkStallTimeoutSeconds)).build();
+    }
+
+    private HealLinks healLinks() {
+        try {
+            return HealLinks.valueOf(healLinks.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--heal-links must be off, punched or all, got '" + healLinks + "'");
+        }
+    }
+
+    private static Duration seconds(String option, double value) {
+        if (!(value > 0) || value > 3600) {
+            throw new IllegalArgumentException(option + " must be a number of seconds in (0, 3600], got " + value);
+        }
+        return Duration.ofNanos((long) (value * 1e9));
     }
 }

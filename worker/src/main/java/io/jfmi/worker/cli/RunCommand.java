@@ -59,6 +59,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "soak: how long it runs (default: ${DEFAULT-VALUE}).")
     double seconds = 10;
 
+    @Option(names = "--soak-bytes", paramLabel = "BYTES", description = "soak: size of each round's verified "
+            + "allreduce, a multiple of 8 (default: ${DEFAULT-VALUE}).")
+    int soakBytes = 2048;
+
     /** infer (batch inference, combined with collectives), pi (estimate pi), soak (verified allreduce loop). */
     enum Task {
         infer, pi, soak
@@ -68,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
+        }
+        if (soakBytes < 8 || soakBytes % 8 != 0 || soakBytes > (256 << 20)) {
+            throw new IllegalArgumentException("--soak-bytes must be a multiple of 8 in 8..256 MiB, got " + soakBytes);
         }
         InferenceTask.Settings settings = null;
         if (task == Task.infer) {
@@ -88,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
             return switch (task) {
                 case infer -> InferenceTask.run(comm, settings, inputs, System.out);
                 case pi -> PiDemo.run(comm, samples, System.out);
-                case soak -> Soak.run(comm, seconds, System.out);
+                case soak -> Soak.run(comm, seconds, soakBytes / 8, System.out);
             };
         } catch (FmiException e) {
             System.err.println("rank " + job.rank + " of job '" + job.job + "' failed: " + e.getMessage());

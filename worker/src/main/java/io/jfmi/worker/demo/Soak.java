@@ -5,21 +5,24 @@ import io.jfmi.core.DataBuffer;
 import io.jfmi.core.ReduceOp;
 import java.io.PrintStream;
 
-/** Runs verified allreduce + barrier rounds for a while: a steady job to kill ranks in, or to watch. */
+/**
+ * Runs verified rounds for a while (an 8-byte bcast, an allreduce of {@code longs} elements, a barrier): a steady job
+ * to kill ranks in, break links under, or watch.
+ */
 public final class Soak {
     private Soak() {
     }
 
     /** Returns 0 when every round gave the right sum, 3 otherwise. */
-    public static int run(Communicator comm, double seconds, PrintStream out) {
+    public static int run(Communicator comm, double seconds, int longs, PrintStream out) {
         comm.barrier();
         out.println("soak started");
         out.flush();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long rounds = 0;
         long n = comm.size();
-        long[] in = new long[256];
-        long[] sum = new long[256];
+        long[] in = new long[longs];
+        long[] sum = new long[longs];
         long[] goOn = new long[1];
         // Rank 0's clock decides for all: ranks that each watched their own clock could disagree on the last round.
         while (true) {
@@ -42,7 +45,8 @@ public final class Soak {
             comm.barrier();
             rounds++;
         }
-        out.printf("soak finished: %d verified rounds%n", rounds);
+        out.printf("soak finished: %d verified rounds of %d bytes%s%n", rounds, longs * 8L,
+                comm.healedLinks() == 0 ? "" : "; " + comm.healedLinks() + " direct links moved to the relay");
         return 0;
     }
 }
