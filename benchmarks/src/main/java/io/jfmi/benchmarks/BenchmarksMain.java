@@ -6,6 +6,7 @@ import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
 import io.jfmi.benchmarks.rendezvous.RelaySoakCommand;
+import io.jfmi.benchmarks.security.HealingCostCommand;
 import io.jfmi.benchmarks.security.LinkSecurityCommand;
 import io.jfmi.benchmarks.rendezvous.RendezvousScaleCommand;
 import io.jfmi.benchmarks.sweep.SweepCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine;
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
             ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class, RelaySoakCommand.class,
-            LinkSecurityCommand.class,
+            LinkSecurityCommand.class, HealingCostCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {
     private BenchmarksMain() {

@@ -83,27 +83,55 @@ class HealingLinksTest {
     }
 
     /**
-     * The receiver's side freezes (after writing two acknowledgements, 128 frames in): the sender has written all
-     * 300 messages into the socket and moved on to the allreduce, so only the receiver is stuck. The sender, told
+     * The receiver's side freezes (after writing its first acknowledgement, 256 frames in): the sender has written all
+     * 1,000 messages into the socket and moved on to the allreduce, so only the receiver is stuck. The sender, told
      * of it through the server, sees bytes it wrote long ago unreceived and resends them over the relay.
      */
     @Test
     void bytesLostAfterTheSenderMovedOnAreResent() throws Exception {
-        List<Integer> healed = server.runEachOk("heal-lost", RANKS, healing(2, LinkFault.freeze(1, 2L * 36)),
-                comm -> numberedStream(comm));
+        List<Integer> healed = server.runEachOk("heal-lost", RANKS, healing(2, LinkFault.freeze(1, 36)),
+                comm -> numberedStream(comm, 1000));
         assertEquals(1, healed.get(1));
         assertEquals(1, healed.get(2));
     }
 
+    /** Each healed pair is counted once on the server, under what failed first. */
+    @Test
+    void theServerCountsEachFailoverOnceByItsCause() throws Exception {
+        String before = metrics();
+        server.runEachOk("heal-metrics", RANKS, healing(LinkFault.cut(2, 20L * FRAME)), comm -> numberedStream(comm));
+        String after = metrics();
+        long added = failovers(after) - failovers(before);
+        assertEquals(1, added, "one pair moved: " + after);
+        assertTrue(after.contains("jfmi_link_failovers_total{reason=\"error\"}")
+                || after.contains("jfmi_link_failovers_total{reason=\"eof\"}"), after);
+    }
+
+    private static String metrics() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + server.server.httpPort() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static long failovers(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("jfmi_link_failovers_total{"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private static int numberedStream(Communicator comm) {
+        return numberedStream(comm, MESSAGES);
+    }
+
+    private static int numberedStream(Communicator comm, int messages) {
         byte[] message = new byte[MESSAGE];
         if (comm.rank() == 1) {
-            for (int i = 0; i < MESSAGES; i++) {
+            for (int i = 0; i < messages; i++) {
                 fill(message, i);
                 comm.send(2, 7, DataBuffer.of(message));
             }
         } else if (comm.rank() == 2) {
-            for (int i = 0; i < MESSAGES; i++) {
+            for (int i = 0; i < messages; i++) {
                 int n = comm.recv(1, 7, DataBuffer.of(message));
                 assertEquals(MESSAGE, n);
                 int got = message[0] & 0xFF | (message[1] & 0xFF) << 8;

@@ -80,7 +80,7 @@ public final class CollectivesCommand implements Callable<Integer> {
         }
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
-                jvmOpts, algorithms, primeRounds);
+                jvmOpts, algorithms, primeRounds, List.of());
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

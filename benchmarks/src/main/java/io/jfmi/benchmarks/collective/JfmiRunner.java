@@ -16,10 +16,11 @@ public final class JfmiRunner {
      * @param tls         the server speaks TLS (self-signed, trusted by the ranks)
      * @param sealLinks   ranks seal their direct links (AES-GCM)
      * @param primeRounds rounds of io.jfmi.core.Warmup each rank runs before joining (0: none)
+     * @param rankArgs    further options for every rank (e.g. --heal-links all)
      */
     public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
             boolean forceRelay, boolean tls, boolean sealLinks, long spinNanos, List<String> jvmOpts,
-            List<String> algorithms, int primeRounds) {
+            List<String> algorithms, int primeRounds, List<String> rankArgs) {
     }
 
     /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
@@ -57,6 +58,7 @@ public final class JfmiRunner {
         if (plan.sealLinks()) {
             args.add("--seal-links");
         }
+        args.addAll(plan.rankArgs());
         if (!plan.algorithms().isEmpty()) {
             args.add("--algorithm");
             args.add(String.join(",", plan.algorithms()));

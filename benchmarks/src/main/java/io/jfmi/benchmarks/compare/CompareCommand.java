@@ -74,7 +74,7 @@ public final class CompareCommand implements Callable<Integer> {
                 try {
                     rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
                             false, false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize=" + directMemoryFor(bytes,
-                                    n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0), n));
+                                    n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0, List.of()), n));
                 } catch (JfmiRunner.RunFailed e) {
                     // Keep what the other rank counts measured; the run still ends non-zero.
                     failures.add(e.getMessage() + (e.verifyFailed() ? " (a wrong result)" : ""));

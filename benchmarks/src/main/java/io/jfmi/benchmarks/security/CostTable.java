@@ -13,7 +13,8 @@ import java.util.Map;
  * over the mean).
  */
 final class CostTable {
-    private static final Map<String, String> TWIN = Map.of("sealed", "direct", "relay-tls", "relay");
+    private static final Map<String, String> TWIN = Map.of("healing", "direct", "sealed", "direct", "relay-tls",
+            "relay");
 
     private CostTable() {
     }

@@ -22,8 +22,8 @@ final class FrameReader {
     private final FrameWriter acks;
 
     /** A healing link acknowledges after this many bytes or frames taken, whichever comes first. */
-    static final int ACK_EVERY_BYTES = 256 * 1024;
-    static final int ACK_EVERY_FRAMES = 64;
+    static final int ACK_EVERY_BYTES = 512 * 1024;
+    static final int ACK_EVERY_FRAMES = 256;
 
     FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId, FrameWriter acks) {
         this.rank = rank;

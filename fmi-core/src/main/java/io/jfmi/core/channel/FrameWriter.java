@@ -92,7 +92,7 @@ final class FrameWriter {
         }
         link.bytesSent += n;
         if (log != null) {
-            link.lastWriteNanos = System.nanoTime();
+            link.wroteSinceClock = true;
             log.append(gather[0], p0, gather[0].position() - p0);
             if (count > 1) {
                 log.append(gather[1], p1, gather[1].position() - p1);

@@ -70,10 +70,17 @@ public final class Link {
     int framesSinceAck;
     /** An acknowledgement frame waiting to be written (empty when none). */
     final ByteBuffer ackOut;
-    /** When the link last moved a byte either way, or became needed; when it last wrote; when it became needed. */
+    /**
+     * When the link last moved a byte either way, or became needed; when it last wrote; when it became needed. Read
+     * off the clock only when a rank parks or judges a stall (see {@link #readClocks}), never per message: the flags
+     * below say what happened since, so each clock is at or after the true time, which only delays a verdict.
+     */
     long lastProgressNanos;
     long lastWriteNanos;
     long activatedNanos;
+    boolean movedSinceClock;
+    boolean wroteSinceClock;
+    boolean activatedSinceClock;
     long lastStuckReportNanos;
     /** Non-null once the link failed: why, and since when (it is then neither read nor written). */
     String brokenBecause;
@@ -96,6 +103,23 @@ public final class Link {
         ackOut.limit(0);
         channel.configureBlocking(false);
         headerOut.limit(0);
+    }
+
+    /** Brings the stall clocks up to {@code now} for whatever happened since they were last read. */
+    void readClocks(long now) {
+        if (activatedSinceClock) {
+            activatedNanos = now;
+            lastProgressNanos = now;
+            activatedSinceClock = false;
+        }
+        if (movedSinceClock) {
+            lastProgressNanos = now;
+            movedSinceClock = false;
+        }
+        if (wroteSinceClock) {
+            lastWriteNanos = now;
+            wroteSinceClock = false;
+        }
     }
 
     /** True when this link keeps what it sends until acknowledged, and has not failed yet. */

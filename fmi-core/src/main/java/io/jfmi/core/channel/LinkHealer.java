@@ -133,6 +133,7 @@ final class LinkHealer {
      */
     private String stalledTowards(Link l, LinkNotice.Stuck stuck) {
         long now = System.nanoTime();
+        l.readClocks(now);
         long windowNanos = Math.max(stallNanos, stuck.windowMillis() * 1_000_000L);
         if (!l.heals() || !stuck.peerWantsRead() || now - stuck.arrivedNanos() > windowNanos) {
             return null; // healed already, nothing to judge, or stale (the peer asks again while still stuck)

@@ -282,12 +282,8 @@ public final class Transport implements AutoCloseable {
         if (l.activeEpoch != epoch) {
             l.activeEpoch = epoch;
             active[activeCount++] = l;
-            if (l.log != null) {
-                // The stall clocks start when the link is needed: idle time between calls is not a stall.
-                long now = System.nanoTime();
-                l.lastProgressNanos = now;
-                l.activatedNanos = now;
-            }
+            // The stall clocks start when the link is needed: idle time between calls is not a stall.
+            l.activatedSinceClock = true;
         }
     }
 
@@ -316,9 +312,7 @@ public final class Transport implements AutoCloseable {
                     }
                     if (linkMoved) {
                         moved = true;
-                        if (l.log != null) {
-                            l.lastProgressNanos = System.nanoTime();
-                        }
+                        l.movedSinceClock = true;
                     }
                 } catch (IOException e) {
                     if (l.sendQueue.isEmpty() && l.pendingRecvs == 0) {
@@ -391,6 +385,10 @@ public final class Transport implements AutoCloseable {
             throw timeout(ex);
         }
         long remaining = Math.max(1, remainingNanos / 1_000_000L);
+        long now = System.nanoTime();
+        for (Link l : links) {
+            l.readClocks(now);
+        }
         healer.reportStalls(active, activeCount);
         Link onlyReader = singleReader();
         if (onlyReader != null) {

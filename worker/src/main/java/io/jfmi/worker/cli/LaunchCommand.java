@@ -90,6 +90,10 @@ public final class LaunchCommand implements Callable<Integer> {
             + "(AES-128-GCM).")
     boolean sealLinks;
 
+    @Option(names = "--heal-links", paramLabel = "WHICH", description = "Which direct links heal (off, punched, all); "
+            + "a local job's links are loopback, so only all makes them keep copies (default: punched).")
+    String healLinks;
+
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for every rank (repeatable; "
             + "default: -Xmx1g -XX:TieredStopAtLevel=1; giving any replaces both).")
     List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
@@ -122,6 +126,12 @@ public final class LaunchCommand implements Callable<Integer> {
         }
         if (sealLinks) {
             args.add("--seal-links");
+        }
+        if (healLinks != null) {
+            if (!List.of("off", "punched", "all").contains(healLinks.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("--heal-links must be off, punched or all, got '" + healLinks + "'");
+            }
+            args.addAll(List.of("--heal-links", healLinks));
         }
         try (LocalServer server = LocalServer.start(tls)) {
             if (tls) {

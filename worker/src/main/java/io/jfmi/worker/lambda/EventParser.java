@@ -13,7 +13,8 @@ import java.util.Set;
  * Turns an event in any of the study's three shapes into a {@link StudyEvent}. Numbers may be JSON numbers or
  * strings ("4"), as the study wrote them. jfmi's own keys come from the event or, when absent there, from
  * environment variables (JFMI_RENDEZVOUS, JFMI_JOB_ID, JFMI_SECRET, JFMI_ENGINE, JFMI_MODEL, JFMI_TIMEOUT_SECONDS,
- * JFMI_RESULT_PREFIX, JFMI_THREADS, JFMI_TLS, JFMI_TLS_TRUST, JFMI_SEAL_LINKS). Every error names the key.
+ * JFMI_RESULT_PREFIX, JFMI_THREADS, JFMI_TLS, JFMI_TLS_TRUST, JFMI_SEAL_LINKS, JFMI_HEAL_LINKS). Every error names
+ * the key.
  */
 public final class EventParser {
     static final int DEFAULT_BATCH_SIZE = 256;
@@ -31,7 +32,7 @@ public final class EventParser {
             Map.entry("model", "JFMI_MODEL"), Map.entry("timeout_seconds", "JFMI_TIMEOUT_SECONDS"),
             Map.entry("result_prefix", "JFMI_RESULT_PREFIX"), Map.entry("threads", "JFMI_THREADS"),
             Map.entry("tls", "JFMI_TLS"), Map.entry("tls_trust", "JFMI_TLS_TRUST"),
-            Map.entry("seal_links", "JFMI_SEAL_LINKS"));
+            Map.entry("seal_links", "JFMI_SEAL_LINKS"), Map.entry("heal_links", "JFMI_HEAL_LINKS"));
 
     private final JsonObject event;
     private final Map<String, String> env;
@@ -141,8 +142,13 @@ public final class EventParser {
         }
         String tlsTrust = jfmi("tls_trust");
         boolean tls = flag("tls") || tlsTrust != null;
+        String healLinks = jfmi("heal_links") == null ? "punched" : jfmi("heal_links").toLowerCase(Locale.ROOT);
+        if (!Set.of("off", "punched", "all").contains(healLinks)) {
+            throw new PayloadException("key 'heal_links' (or environment variable JFMI_HEAL_LINKS) must be off, "
+                    + "punched or all, got \"" + healLinks + "\"");
+        }
         return new StudyEvent.JfmiSettings(rendezvous, jobId, secret, engine, jfmi("model"), timeout,
-                jfmi("result_prefix"), threads, tls, tlsTrust, flag("seal_links"));
+                jfmi("result_prefix"), threads, tls, tlsTrust, flag("seal_links"), healLinks);
     }
 
     /** A true/false key ("true", "false", JSON booleans; absent = false). */

@@ -103,6 +103,7 @@ final class LambdaJob {
             return Communicator.connect(b.build(), new LocalJob(1));
         }
         b.rendezvous(j.rendezvous()).secret(j.secret().getBytes(StandardCharsets.UTF_8)).sealLinks(j.sealLinks())
+                .healLinks(io.jfmi.core.HealLinks.valueOf(j.healLinks().toUpperCase(java.util.Locale.ROOT)))
                 .tls(j.tls()).tlsTrust(j.tlsTrust() == null ? null : java.nio.file.Path.of(j.tlsTrust()));
         log.info("rank {} of {}: joining job '{}' at {} (operation deadline {} ms, join deadline {} ms)", ev.rank(),
                 ev.worldSize(), j.jobId(), j.rendezvous(), op.toMillis(), join.toMillis());

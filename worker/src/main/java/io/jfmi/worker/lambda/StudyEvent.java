@@ -54,10 +54,12 @@ public record StudyEvent(Shape shape, String bucket, int rank, int worldSize, Ob
      * @param threads        engine threads; 0 = engine default
      */
     /**
-     * jfmi's own settings; {@code tlsTrust} is null for the JVM's trust store and only read when {@code tls}.
+     * jfmi's own settings; {@code tlsTrust} is null for the JVM's trust store and only read when {@code tls};
+     * {@code healLinks} is off, punched or all.
      */
     public record JfmiSettings(String rendezvous, String jobId, String secret, String engine, String model,
-            long timeoutSeconds, String resultPrefix, int threads, boolean tls, String tlsTrust, boolean sealLinks) {
+            long timeoutSeconds, String resultPrefix, int threads, boolean tls, String tlsTrust, boolean sealLinks,
+            String healLinks) {
     }
 
     /** Where the results go: the explicit prefix, the study's result_path, or jfmi-results/JOB, without a '/' end. */

@@ -112,6 +112,23 @@ class EventParserTest {
     }
 
     @Test
+    void healingLinksDefaultToPunchedAndComeFromTheEventOrTheEnvironment() {
+        String event = """
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz"}""";
+        assertEquals("punched", parse(event, JOB_ENV).jfmi().healLinks());
+        java.util.Map<String, String> env = new java.util.HashMap<>(JOB_ENV);
+        env.put("JFMI_HEAL_LINKS", "ALL");
+        assertEquals("all", parse(event, env).jfmi().healLinks());
+        assertEquals("off", parse("""
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz",
+                 "heal_links": "off"}""", env).jfmi().healLinks(), "the event wins over the environment");
+        assertMessage("key 'heal_links' (or environment variable JFMI_HEAL_LINKS) must be off, punched or all, "
+                + "got \"sometimes\"", """
+                {"bucket": "b", "world_size": 2, "rank": 1, "S3_object_name": "s", "data_path": "d.npz",
+                 "heal_links": "sometimes"}""", JOB_ENV);
+    }
+
+    @Test
     void errorsNameTheKey() {
         assertMessage("missing required key 'data_path'", """
                 {"bucket": "b", "world_size": 1, "rank": 0, "S3_object_name": "s"}""", Map.of());
