@@ -37,6 +37,13 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     public static final long DEFAULT_BCAST_LARGE_MIN_BYTES = 256 * 1024;
     public static final long DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES = 64 * 1024;
     public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
+    /**
+     * With AUTO, a reduce of at most this many bytes over at most {@link #REDUCE_LINEAR_MAX_RANKS} ranks is linear
+     * (every rank sends to the root at once): measured 2026-12-01 (benchmarks/RESULTS.md), 8 B and 1 KiB at 4 and 8
+     * ranks took 20-35% less time than the binomial tree, whose interior ranks wait on their subtrees.
+     */
+    public static final long REDUCE_LINEAR_MAX_BYTES = 1024;
+    public static final int REDUCE_LINEAR_MAX_RANKS = 16;
 
     public Tuning {
         if (allgather == null || reduce == null || allreduce == null || bcast == null || alltoall == null) {

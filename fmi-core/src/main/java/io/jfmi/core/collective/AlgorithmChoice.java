@@ -26,12 +26,14 @@ public final class AlgorithmChoice {
         };
     }
 
-    public static ReduceAlgorithm reduce(Tuning t, boolean associative) {
+    /** @param bytes the vector's size on each rank */
+    public static ReduceAlgorithm reduce(Tuning t, int ranks, long bytes, boolean associative) {
         if (!associative) {
             return ReduceAlgorithm.LINEAR;
         }
         return switch (t.reduce()) {
-            case AUTO -> ReduceAlgorithm.BINOMIAL;
+            case AUTO -> bytes <= Tuning.REDUCE_LINEAR_MAX_BYTES && ranks <= Tuning.REDUCE_LINEAR_MAX_RANKS
+                    ? ReduceAlgorithm.LINEAR : ReduceAlgorithm.BINOMIAL;
             case BINOMIAL, LINEAR -> t.reduce();
         };
     }

@@ -38,7 +38,7 @@ public final class Reduce {
             LocalCopy.copy(in, 0, out, 0, bytes);
             return;
         }
-        switch (AlgorithmChoice.reduce(ctx.tuning(), op.associative())) {
+        switch (AlgorithmChoice.reduce(ctx.tuning(), ctx.size(), bytes, op.associative())) {
             case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root);
             case LINEAR -> linear(ctx, ex, in, out, type, count, op, root);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");

@@ -68,16 +68,19 @@ class AlgorithmChoiceTest {
         assertEquals(expected, AlgorithmChoice.bcast(DEFAULTS.withBcast(forced), ranks, kib * KIB));
     }
 
-    @ParameterizedTest(name = "reduce {0}: associative={1} -> {2}")
+    @ParameterizedTest(name = "reduce {0}: {1} ranks, {2} bytes, associative={3} -> {4}")
     @CsvSource({
-        "AUTO,     true,  BINOMIAL",
-        "AUTO,     false, LINEAR",
-        "LINEAR,   true,  LINEAR",
-        "BINOMIAL, true,  BINOMIAL",
-        "BINOMIAL, false, LINEAR",
+        "AUTO,     8,  8,    true,  LINEAR",
+        "AUTO,     16, 1024, true,  LINEAR",
+        "AUTO,     16, 1025, true,  BINOMIAL",
+        "AUTO,     17, 8,    true,  BINOMIAL",
+        "AUTO,     64, 8,    false, LINEAR",
+        "LINEAR,   64, 9999, true,  LINEAR",
+        "BINOMIAL, 4,  8,    true,  BINOMIAL",
+        "BINOMIAL, 4,  8,    false, LINEAR",
     })
-    void reduce(ReduceAlgorithm forced, boolean associative, ReduceAlgorithm expected) {
-        assertEquals(expected, AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), associative));
+    void reduce(ReduceAlgorithm forced, int ranks, long bytes, boolean associative, ReduceAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), ranks, bytes, associative));
     }
 
     @ParameterizedTest(name = "alltoall {0}: {1} bytes sent -> {2}")

@@ -1,6 +1,7 @@
 package io.jfmi.worker.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -15,6 +16,20 @@ import ai.djl.util.PairList;
  * are the plain block's; training keeps everything (autograd needs it).
  */
 final class ReleasingSequentialBlock extends SequentialBlock {
+    /** In inference, batches larger than this run through the sequence this many rows at a time (0: whole). */
+    private final int rowsPerPass;
+
+    ReleasingSequentialBlock() {
+        this(0);
+    }
+
+    /**
+     * @param rowsPerPass run larger batches through the sequence in slices of this many rows, so its intermediates
+     *                    exist for one slice at a time (for sequences whose inner activations dwarf their output)
+     */
+    ReleasingSequentialBlock(int rowsPerPass) {
+        this.rowsPerPass = rowsPerPass;
+    }
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
@@ -22,6 +37,45 @@ final class ReleasingSequentialBlock extends SequentialBlock {
         if (training) {
             return super.forwardInternal(store, inputs, true, params);
         }
+        long rows = inputs.head().getShape().get(0);
+        if (rowsPerPass > 0 && rows > rowsPerPass) {
+            return bySlices(store, inputs, params, rows);
+        }
+        return inOnePass(store, inputs, params);
+    }
+
+    /** Each slice of rows goes through the whole sequence in a scope of its own; the outputs are joined. */
+    private NDList bySlices(ParameterStore store, NDList inputs, PairList<String, Object> params, long rows) {
+        NDManager outer = inputs.head().getManager();
+        NDList[] parts = new NDList[(int) ((rows + rowsPerPass - 1) / rowsPerPass)];
+        for (int i = 0; i < parts.length; i++) {
+            long from = (long) i * rowsPerPass;
+            long to = Math.min(rows, from + rowsPerPass);
+            try (NDManager scope = outer.newSubManager()) {
+                NDList slice = new NDList();
+                for (NDArray a : inputs) {
+                    NDArray rowsOfA = a.get(from + ":" + to);
+                    rowsOfA.attach(scope);
+                    slice.add(rowsOfA);
+                }
+                NDList out = inOnePass(store, slice, params);
+                out.attach(outer);
+                parts[i] = out;
+            }
+        }
+        NDList joined = new NDList();
+        for (int k = 0; k < parts[0].size(); k++) {
+            NDList column = new NDList();
+            for (NDList part : parts) {
+                column.add(part.get(k));
+            }
+            joined.add(NDArrays.concat(column, 0));
+            column.close();
+        }
+        return joined;
+    }
+
+    private NDList inOnePass(ParameterStore store, NDList inputs, PairList<String, Object> params) {
         NDList current = inputs;
         for (Block child : getChildren().values()) {
             NDList next = scoped(child, store, current, params);
