@@ -73,6 +73,17 @@ class HealingLinksTest {
         assertEquals(0, healed.get(3));
     }
 
+    /** Sealed links heal too: the cut falls inside an AES-GCM record, whose partial plaintext the receiver never sees. */
+    @Test
+    void aSealedLinkCutInsideARecordHeals() throws Exception {
+        List<Integer> healed = server.runEachOk("heal-sealed", RANKS, (rank, b) -> {
+            healing(LinkFault.cut(2, 100L * FRAME + 500)).accept(rank, b);
+            b.sealLinks(true);
+        }, comm -> numberedStream(comm));
+        assertEquals(1, healed.get(1));
+        assertEquals(1, healed.get(2));
+    }
+
     /** The same with a frozen link: only the server's stall verdict (both ends stuck, bytes owed) can heal it. */
     @Test
     void aFrozenLinkIsDeclaredStalledAndHealed() throws Exception {
