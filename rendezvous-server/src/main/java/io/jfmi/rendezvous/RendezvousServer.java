@@ -131,6 +131,7 @@ public final class RendezvousServer implements AutoCloseable {
 
     @Override
     public void close() {
+        registry.stopping();
         controlChannel.close();
         if (httpChannel != null) {
             httpChannel.close();

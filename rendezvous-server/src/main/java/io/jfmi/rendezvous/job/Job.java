@@ -52,6 +52,7 @@ public final class Job implements RelayedJob {
     private long formedAtNanos;
     private boolean formed;
     private boolean ended;
+    private boolean serverStopping;
     private volatile long lastActivityNanos = System.nanoTime();
 
     Job(String id, int worldSize, int maxFramePayload, ServerMetrics metrics) {
@@ -284,7 +285,10 @@ public final class Job implements RelayedJob {
                     .build(), rank);
             return registered == 0;
         }
-        if (!m.left) {
+        if (!m.left && serverStopping) {
+            m.left = true;
+            log.info("job '{}' rank {} disconnected: the server is stopping", id, rank);
+        } else if (!m.left) {
             m.left = true;
             ended = true;
             int told = broadcast(ControlMessage.newBuilder().setPeerFailed(PeerFailed.newBuilder().setRank(rank)
@@ -351,6 +355,11 @@ public final class Job implements RelayedJob {
         if (m != null && !m.left && m.control.isActive()) {
             m.control.writeAndFlush(msg);
         }
+    }
+
+    /** The server is closing every connection: none of them is a rank's failure. */
+    synchronized void serverStopping() {
+        serverStopping = true;
     }
 
     /** A rank gave up: tell all the others. */

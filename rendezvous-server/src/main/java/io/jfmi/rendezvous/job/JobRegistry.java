@@ -69,6 +69,14 @@ public final class JobRegistry {
         }
     }
 
+    /**
+     * The server is stopping: from now on a rank whose connection closes is not reported to the others as failed
+     * (the server closed it, the rank did not fail; ranks on direct links may finish without the server).
+     */
+    public void stopping() {
+        jobs.values().forEach(Job::serverStopping);
+    }
+
     public int jobCount() {
         return jobs.size();
     }
