@@ -8,8 +8,18 @@ package io.jfmi.core.channel;
  * small-message latency by up to 2x against parking after a 2 µs spin.
  */
 public record WaitStrategy(long spinNanos, boolean yieldWhileSpinning) {
-    /** Spin budget, busy or yielding. */
-    public static final long DEFAULT_SPIN_NANOS = 50_000;
+    /**
+     * Busy-spin budget while every rank on the host has a core: 1 ms since 2026-12-01 (was 50 µs). With 2 ranks, 1%
+     * of small calls found the peer a little late, parked, and paid the wake-up: a p99 of 131 µs on any op against
+     * 12-20 µs with the longer spin (benchmarks/RESULTS.md). A rank that waits longer still parks, so a slow peer
+     * costs at most 1 ms of one core.
+     */
+    public static final long DEFAULT_SPIN_NANOS = 1_000_000;
+    /**
+     * Yielding-spin budget when ranks outnumber cores: 50 µs, unchanged. Yielding for 1 ms instead measured better
+     * in one run and worse in another at 4 and 8 ranks on 2 cores, within this machine's noise (RESULTS.md).
+     */
+    public static final long DEFAULT_YIELD_SPIN_NANOS = 50_000;
 
     public WaitStrategy {
         if (spinNanos < 0) {
@@ -21,6 +31,8 @@ public record WaitStrategy(long spinNanos, boolean yieldWhileSpinning) {
      * @param spinOverride the user's spin budget in ns, or -1 for the default
      */
     public static WaitStrategy forRanksOnHost(int ranksOnHost, int cores, long spinOverride) {
-        return new WaitStrategy(spinOverride >= 0 ? spinOverride : DEFAULT_SPIN_NANOS, ranksOnHost > cores);
+        boolean oversubscribed = ranksOnHost > cores;
+        long spin = spinOverride >= 0 ? spinOverride : oversubscribed ? DEFAULT_YIELD_SPIN_NANOS : DEFAULT_SPIN_NANOS;
+        return new WaitStrategy(spin, oversubscribed);
     }
 }

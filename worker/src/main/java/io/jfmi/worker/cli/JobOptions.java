@@ -69,7 +69,7 @@ public final class JobOptions {
             + "${DEFAULT-VALUE}).")
     public double linkStallTimeoutSeconds = 1;
 
-    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 50000. The poll yields the "
+    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 1 ms, or 50 µs when ranks outnumber cores. The poll yields the "
             + "core when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
 
