@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.jfmi.worker.inference.DjlSetup;
@@ -15,13 +14,10 @@ import io.jfmi.worker.inference.StageTimes;
 import io.jfmi.worker.job.ProcessProbe;
 import io.jfmi.worker.model.ModelFiles;
 import io.jfmi.worker.model.VitAstroConfig;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * One measurement in its own JVM, so peak RSS belongs to that system alone: {@code SYSTEM MODEL BATCH THREADS
@@ -47,15 +43,9 @@ public final class InferenceProbe {
             matmul(threads);
             return;
         }
-        float[] images = new float[batch * 5 * 32 * 32];
-        float[] mags = new float[batch * 5];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextDouble();
-        }
-        for (int i = 0; i < mags.length; i++) {
-            mags[i] = (float) (16 + 4 * r.nextDouble());
-        }
+        SyntheticBatch inputs = SyntheticBatch.of(batch);
+        float[] images = inputs.images();
+        float[] mags = inputs.mags();
         Batcher run = switch (system) {
             case "jfmi-pytorch" -> worker(model.resolve("vit_astro.pt"), EngineChoice.pytorch, threads);
             case "jfmi-onnxruntime" -> worker(model.resolve("vit_astro.onnx"), EngineChoice.onnxruntime, threads);
@@ -117,16 +107,7 @@ public final class InferenceProbe {
         o.setInterOpNumThreads(1);
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         OrtSession session = env.createSession(file.toString(), o);
-        return (images, mags, n) -> {
-            try (OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, n * 5120), new long[] {n, 5, 32,
-                32}); OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(mags, 0, n * 5), new long[] {n, 5});
-                    OrtSession.Result out = session.run(Map.of("images", a, "magnitudes", b))) {
-                float[][] z = (float[][]) out.get(0).getValue();
-                if (z.length != n) {
-                    throw new IllegalStateException("ONNX Runtime returned " + z.length + " rows for " + n);
-                }
-            }
-        };
+        return (images, mags, n) -> SyntheticBatch.runOrt(env, session, images, mags, n);
     }
 
     private static void matmul(int threads) {

@@ -1,7 +1,6 @@
 package io.jfmi.benchmarks.inference;
 
 import ai.djl.pytorch.jni.JniUtils;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.jfmi.worker.inference.DjlSetup;
@@ -9,12 +8,9 @@ import io.jfmi.worker.inference.EngineChoice;
 import io.jfmi.worker.inference.ModelLoader;
 import io.jfmi.worker.inference.RedshiftModel;
 import io.jfmi.worker.inference.StageTimes;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Where a batch's time goes, by kind of operator, in libtorch (the TorchScript model through DJL's PyTorch engine,
@@ -35,15 +31,9 @@ public final class OpProfile {
         Path out = Path.of(args[4]);
         String engine = args[5];
         Files.createDirectories(out);
-        float[] images = new float[batch * 5 * 32 * 32];
-        float[] mags = new float[batch * 5];
-        SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextDouble();
-        }
-        for (int i = 0; i < mags.length; i++) {
-            mags[i] = (float) (16 + 4 * r.nextDouble());
-        }
+        SyntheticBatch inputs = SyntheticBatch.of(batch);
+        float[] images = inputs.images();
+        float[] mags = inputs.mags();
         Path trace;
         long wallNanos;
         if (engine.equals("torch")) {
@@ -68,15 +58,15 @@ public final class OpProfile {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             OrtSession warm = env.createSession(model.resolve("vit_astro.onnx").toString(), o);
             for (int i = 0; i < 3; i++) {
-                ortRun(env, warm, images, mags, batch);
+                SyntheticBatch.runOrt(env, warm, images, mags, batch);
             }
             warm.close();
             o.enableProfiling(out.resolve("ort").toString());
             OrtSession session = env.createSession(model.resolve("vit_astro.onnx").toString(), o);
-            ortRun(env, session, images, mags, batch); // the profiled session's own first run, not counted
+            SyntheticBatch.runOrt(env, session, images, mags, batch); // the profiled session's own first run, not counted
             long t0 = System.nanoTime();
             for (int i = 0; i < batches; i++) {
-                ortRun(env, session, images, mags, batch);
+                SyntheticBatch.runOrt(env, session, images, mags, batch);
             }
             wallNanos = System.nanoTime() - t0;
             trace = Path.of(session.endProfiling());
@@ -87,14 +77,5 @@ public final class OpProfile {
         System.out.printf(Locale.ROOT, "%s: %d batches of %d on %d threads, %.1f ms per batch (wall), trace %s%n",
                 engine, batches, batch, threads, wallNanos / 1e6 / batches, trace);
         System.out.print(times.table(traced));
-    }
-
-    private static void ortRun(OrtEnvironment env, OrtSession session, float[] images, float[] mags, int n)
-            throws Exception {
-        try (OnnxTensor a = OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, n * 5120), new long[] {n, 5, 32,
-            32}); OnnxTensor b = OnnxTensor.createTensor(env, FloatBuffer.wrap(mags, 0, n * 5), new long[] {n, 5});
-                OrtSession.Result result = session.run(Map.of("images", a, "magnitudes", b))) {
-            result.get(0).getValue();
-        }
     }
 }
