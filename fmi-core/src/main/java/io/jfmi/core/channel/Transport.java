@@ -484,7 +484,9 @@ public final class Transport implements AutoCloseable {
      * rank which rank failed first, usually within milliseconds, so wait briefly for that notice and name it.
      */
     private FmiException withRootCause(FmiException e) {
-        if (!(e instanceof PeerFailureException) || e == outsideFailure) {
+        // A timeout is often a consequence too: the rank this one waits on is itself waiting on a dead one, and
+        // times out a moment earlier.
+        if (!(e instanceof PeerFailureException || e instanceof FmiTimeoutException) || e == outsideFailure) {
             return e;
         }
         long until = System.nanoTime() + ROOT_CAUSE_WAIT_NANOS;
@@ -499,6 +501,12 @@ public final class Transport implements AutoCloseable {
         FmiException outside = outsideFailure;
         if (outside == null) {
             return e;
+        }
+        if (e instanceof FmiTimeoutException) {
+            // Still a timeout here (callers tell timeouts apart), but naming what failed first elsewhere.
+            FmiTimeoutException t = new FmiTimeoutException(e.getMessage() + "; meanwhile " + outside.getMessage());
+            t.initCause(e);
+            return t;
         }
         int culprit = outside instanceof PeerFailureException p ? p.peerRank() : -1;
         return new PeerFailureException(outside.getMessage() + "; seen here as: " + e.getMessage(), culprit, e);
