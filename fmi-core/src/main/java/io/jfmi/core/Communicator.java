@@ -101,8 +101,8 @@ public final class Communicator implements AutoCloseable {
             Communicator c = new Communicator(options, rendezvous, setup.transport());
             c.refusedLinkAttempts = setup.refusedLinks();
             c.setupMillis = (System.nanoTime() - start) / 1_000_000;
-            rendezvous.watch(setup.transport()::failFromOutside);
             rendezvous.watchLinks(setup.transport()::linkNotice);
+            rendezvous.watch(setup.transport()::failFromOutside);
             return c;
         } catch (RuntimeException e) {
             rendezvous.close();

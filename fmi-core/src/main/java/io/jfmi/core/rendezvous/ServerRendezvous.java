@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -67,7 +68,10 @@ public final class ServerRendezvous implements Rendezvous, LinkRepair {
     private volatile boolean leaving;
     private int controlPort;
     private Thread watcher;
-    private volatile Consumer<LinkNotice> linkNotices = n -> { };
+    /** Where the server's link notices go; until the transport exists they wait in {@link #earlyNotices}. */
+    private Consumer<LinkNotice> linkNotices;
+    /** Notices that came before {@link #watchLinks}: a peer may give a link up while this rank still sets up. */
+    private final List<LinkNotice> earlyNotices = new ArrayList<>();
 
     /** @param tls TLS for the control and relay connections, or null for plain TCP */
     public ServerRendezvous(InetSocketAddress server, String jobId, int rank, int worldSize, byte[] secret,
@@ -228,13 +232,8 @@ public final class ServerRendezvous implements Rendezvous, LinkRepair {
                 PeerFailureException peerFailure = peerFailure(m);
                 if (peerFailure != null) {
                     onFailure.accept(peerFailure);
-                } else if (m.hasLinkStuck()) {
-                    LinkStuck s = m.getLinkStuck();
-                    linkNotices.accept(new LinkNotice.Stuck(s.getPeer(), s.getReceived(), s.getWantsRead(),
-                            s.getWindowMs(), System.nanoTime()));
-                } else if (m.hasLinkDown()) {
-                    LinkDown d = m.getLinkDown();
-                    linkNotices.accept(new LinkNotice.Down(d.getPeer(), d.getResumeFrom(), d.getReason()));
+                } else if (deliveredAsLinkNotice(m)) {
+                    continue;
                 } else if (m.hasError()) {
                     onFailure.accept(new FmiException(describe() + " reported an error to rank " + rank
                             + " of job '" + jobId + "': " + m.getError().getCode() + ": "
@@ -260,7 +259,34 @@ public final class ServerRendezvous implements Rendezvous, LinkRepair {
 
     @Override
     public void watchLinks(Consumer<LinkNotice> onNotice) {
-        this.linkNotices = onNotice;
+        synchronized (earlyNotices) {
+            linkNotices = onNotice;
+            earlyNotices.forEach(onNotice);
+            earlyNotices.clear();
+        }
+    }
+
+    /** Hands a link notice to the transport (or holds it until there is one); false for any other message. */
+    private boolean deliveredAsLinkNotice(ControlMessage m) {
+        LinkNotice notice;
+        if (m.hasLinkStuck()) {
+            LinkStuck s = m.getLinkStuck();
+            notice = new LinkNotice.Stuck(s.getPeer(), s.getReceived(), s.getWantsRead(), s.getWindowMs(),
+                    System.nanoTime());
+        } else if (m.hasLinkDown()) {
+            LinkDown d = m.getLinkDown();
+            notice = new LinkNotice.Down(d.getPeer(), d.getResumeFrom(), d.getReason());
+        } else {
+            return false;
+        }
+        synchronized (earlyNotices) {
+            if (linkNotices == null) {
+                earlyNotices.add(notice);
+            } else {
+                linkNotices.accept(notice);
+            }
+        }
+        return true;
     }
 
     @Override
@@ -419,9 +445,17 @@ public final class ServerRendezvous implements Rendezvous, LinkRepair {
         if (timeoutMillis <= 0) {
             throw new SocketTimeoutException("no time left");
         }
-        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+        long until = System.nanoTime() + timeoutMillis * 1_000_000L;
         try {
-            ControlMessage m = ControlCodec.read(in, describe());
+            ControlMessage m;
+            do {
+                long left = (until - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no time left");
+                }
+                control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                m = ControlCodec.read(in, describe());
+            } while (deliveredAsLinkNotice(m)); // a peer that set up first may already heal a link to this rank
             PeerFailureException peerFailure = peerFailure(m);
             if (peerFailure != null) {
                 throw peerFailure; // a rank died or gave up while this one was still setting up
