@@ -526,9 +526,8 @@ public final class Communicator implements AutoCloseable {
                 if (table.getMaxFramePayload() > 0) {
                     segment = Math.min(segment, table.getMaxFramePayload());
                 }
-                log.info("job '{}' rank {}/{}: links {} ({} spin {} µs: {} ranks on this host, {} cores)", o.jobId(),
-                        rank, n, Links.summary(links), wait.yieldWhileSpinning() ? "yielding" : "busy",
-                        wait.spinNanos() / 1000, ranksOnHost, cores);
+                log.info("job '{}' rank {}/{}: links {} ({}: {} ranks on this host, {} cores)", o.jobId(), rank, n,
+                        Links.summary(links), wait.describe(), ranksOnHost, cores);
                 if (direct.refused() > 0) {
                     log.warn("job '{}' rank {}/{}: refused {} connection attempts on its data port during setup "
                             + "(see the warnings above)", o.jobId(), rank, n, direct.refused());

@@ -47,8 +47,8 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--seal-links", description = "Ranks seal their direct links (AES-128-GCM).")
     boolean sealLinks;
 
-    @Option(names = "--spin-nanos", description = "Busy-poll budget of every rank before it parks; -1 = "
-            + "automatic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 50 µs, "
+            + "then yielding); -1 = automatic (default: ${DEFAULT-VALUE}).")
     long spinNanos = -1;
 
     @Option(names = "--prime", paramLabel = "ROUNDS", description = "Each rank first runs this many rounds of the "

@@ -352,8 +352,9 @@ public final class Transport implements AutoCloseable {
             if (outside != null) {
                 throw outside;
             }
-            if (System.nanoTime() - spinStart < wait.spinNanos()) {
-                if (wait.yieldWhileSpinning()) {
+            long spun = System.nanoTime() - spinStart;
+            if (spun < wait.spinNanos()) {
+                if (wait.yieldAfter(spun)) {
                     Thread.yield();
                 } else {
                     Thread.onSpinWait();

@@ -1,29 +1,39 @@
 package io.jfmi.core.channel;
 
 /**
- * Spin-then-park: poll the sockets for up to {@code spinNanos}, then block in a selector. While every rank on the
- * host has a core, the spin is a busy poll (a blocking wake-up costs 25-30 µs here). When ranks outnumber cores
- * a busy poll starves the rank that would answer, so the spin yields the core on every turn instead
- * ({@code Thread.yield}, as MPI does when oversubscribed): measured with 4 and 8 ranks on 2 cores this cut
- * small-message latency by up to 2x against parking after a 2 µs spin.
+ * Spin-then-park: poll the sockets for up to {@code spinNanos}, then block in a selector. The first
+ * {@code busyNanos} of the spin are a busy poll (a blocking wake-up costs 25-30 µs here); after that every turn
+ * also yields the core ({@code Thread.yield}), and a yield costs about a microsecond when nothing else wants the
+ * core.
+ *
+ * <p>Why yield at all when every rank has a core: cores are shared with other threads (JIT compilers, inference
+ * threads, the kernel's network work). Measured on 2 cores with 2 ranks, when background work took one core both
+ * spinning ranks landed on the other, and each waited out the other's full scheduler slice: runs of calls took 1-4
+ * ms instead of 7 µs, a p99 of 1-2 ms on the first op of a job (benchmarks/RESULTS.md). A rank that yields after a
+ * short busy poll hands the core to the peer it is waiting for. When ranks outnumber cores the spin yields from
+ * the first turn ({@code busyNanos} 0), as MPI does when oversubscribed.
  */
-public record WaitStrategy(long spinNanos, boolean yieldWhileSpinning) {
+public record WaitStrategy(long spinNanos, long busyNanos) {
     /**
-     * Busy-spin budget while every rank on the host has a core: 1 ms since 2026-12-01 (was 50 µs). With 2 ranks, 1%
-     * of small calls found the peer a little late, parked, and paid the wake-up: a p99 of 131 µs on any op against
-     * 12-20 µs with the longer spin (benchmarks/RESULTS.md). A rank that waits longer still parks, so a slow peer
-     * costs at most 1 ms of one core.
+     * Spin budget while every rank on the host has a core: 1 ms since 2026-12-01 (was 50 µs). With 2 ranks, 1% of
+     * small calls found the peer a little late, parked, and paid the wake-up: a p99 of 131 µs on any op against
+     * 12-20 µs with the longer spin (benchmarks/RESULTS.md). A rank that waits longer still parks.
      */
     public static final long DEFAULT_SPIN_NANOS = 1_000_000;
+    /** Busy part of that spin: a peer on its own core answers a small message in well under this. */
+    public static final long DEFAULT_BUSY_NANOS = 50_000;
     /**
-     * Yielding-spin budget when ranks outnumber cores: 50 µs, unchanged. Yielding for 1 ms instead measured better
-     * in one run and worse in another at 4 and 8 ranks on 2 cores, within this machine's noise (RESULTS.md).
+     * Spin budget when ranks outnumber cores, all of it yielding: 50 µs, unchanged. Yielding for 1 ms instead
+     * measured better in one run and worse in another at 4 and 8 ranks on 2 cores, within this machine's noise.
      */
     public static final long DEFAULT_YIELD_SPIN_NANOS = 50_000;
 
     public WaitStrategy {
         if (spinNanos < 0) {
             throw new IllegalArgumentException("spinNanos must be >= 0, got " + spinNanos);
+        }
+        if (busyNanos < 0) {
+            throw new IllegalArgumentException("busyNanos must be >= 0, got " + busyNanos);
         }
     }
 
@@ -33,6 +43,22 @@ public record WaitStrategy(long spinNanos, boolean yieldWhileSpinning) {
     public static WaitStrategy forRanksOnHost(int ranksOnHost, int cores, long spinOverride) {
         boolean oversubscribed = ranksOnHost > cores;
         long spin = spinOverride >= 0 ? spinOverride : oversubscribed ? DEFAULT_YIELD_SPIN_NANOS : DEFAULT_SPIN_NANOS;
-        return new WaitStrategy(spin, oversubscribed);
+        return new WaitStrategy(spin, oversubscribed ? 0 : Math.min(spin, DEFAULT_BUSY_NANOS));
+    }
+
+    /** Whether a wait that has spun for {@code spunNanos} should yield the core on this turn. */
+    public boolean yieldAfter(long spunNanos) {
+        return spunNanos >= busyNanos;
+    }
+
+    /** For logs, e.g. "spin 1000 µs (50 µs busy, then yielding)". */
+    public String describe() {
+        if (busyNanos >= spinNanos) {
+            return "spin " + spinNanos / 1000 + " µs (busy)";
+        }
+        if (busyNanos == 0) {
+            return "spin " + spinNanos / 1000 + " µs (yielding)";
+        }
+        return "spin " + spinNanos / 1000 + " µs (" + busyNanos / 1000 + " µs busy, then yielding)";
     }
 }
