@@ -19,6 +19,27 @@ def scaled(requested, floor, size, n, budget):
     return min(requested, max(floor, budget // (size * n)))
 
 
+WARMUP_MIN_SECONDS = 0.5
+
+
+def warm_up(call, warm):
+    """Same rule in every benchmark program: at least warm calls and WARMUP_MIN_SECONDS, in blocks of a tenth of warm;
+    after each block rank 0 decides whether to go on (so every rank makes the same calls); none when warm is 0."""
+    if warm == 0:
+        return
+    dist.barrier()
+    start = time.perf_counter()
+    block = max(1, warm // 10)
+    more = torch.ones(1, dtype=torch.int64)
+    calls = 0
+    while more.item() != 0:
+        for _ in range(block):
+            call()
+        calls += block
+        more.fill_(1 if calls < warm or time.perf_counter() - start < WARMUP_MIN_SECONDS else 0)
+        dist.broadcast(more, 0)
+
+
 def main():
     port, ops, sizes, iters, warmup = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), \
         int(sys.argv[4]), int(sys.argv[5])
@@ -45,9 +66,7 @@ def main():
             call = calls[op]
             iters_here = scaled(iters, 20, size, n, 1 << 28)
             warm_here = scaled(warmup, 20, size, n, 1 << 26)
-            dist.barrier()
-            for _ in range(warm_here):
-                call()
+            warm_up(call, warm_here)
             dist.barrier()
             lat = []
             for _ in range(iters_here):

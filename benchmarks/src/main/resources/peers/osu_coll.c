@@ -41,6 +41,22 @@ static void call(const char *op, long *s, long *r, int count, int n) {
     (void)n;
 }
 
+/* Same rule in every benchmark program: at least WARMUP calls and WARMUP_MIN_SECONDS, in blocks of a tenth of WARMUP;
+ * after each block rank 0 decides whether to go on (so every rank makes the same calls); none when WARMUP is 0. */
+#define WARMUP_MIN_SECONDS 0.5
+static void warm_up(const char *op, long *s, long *r, int count, int n, int warm) {
+    if (warm == 0) return;
+    MPI_Barrier(MPI_COMM_WORLD);
+    double start = MPI_Wtime();
+    int block = warm / 10 > 1 ? warm / 10 : 1;
+    int more = 1;
+    for (long calls = 0; more; calls += block) {
+        for (int i = 0; i < block; i++) call(op, s, r, count, n);
+        more = calls + block < warm || MPI_Wtime() - start < WARMUP_MIN_SECONDS;
+        MPI_Bcast(&more, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    }
+}
+
 int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     int rank, n;
@@ -64,8 +80,10 @@ int main(int argc, char **argv) {
             int warm_here = scaled(warmup, 200, bytes, n, 1L << 28);
             long *s = calloc((size_t)count * n + 1, sizeof(long));
             long *r = calloc((size_t)count * n + 1, sizeof(long));
-            MPI_Barrier(MPI_COMM_WORLD);
-            for (int i = 0; i < warm_here; i++) call(ops[o], s, r, count, n);
+            /* Real pages with data: calloc'd memory never written maps to the kernel's one zero page, which a
+             * send would read from cache whatever the size. */
+            for (long i = 0; i < (long)count * n + 1; i++) { s[i] = i * 7 + rank; r[i] = -1; }
+            warm_up(ops[o], s, r, count, n, warm_here);
             MPI_Barrier(MPI_COMM_WORLD);
             double sum = 0;
             for (int i = 0; i < iters_here; i++) {
