@@ -399,7 +399,10 @@ public final class Communicator implements AutoCloseable {
 
     // ---- lifecycle -------------------------------------------------------------------------------------
 
-    /** Leaves the job: tells the server this is an orderly exit, then closes every link. */
+    /**
+     * Leaves the job: tells the server this is an orderly exit, then closes every link. Healing links end their
+     * output first and wait (up to 1 s) for the peer to end its side, so the last bytes sent are not lost.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -130,6 +130,9 @@ final class FrameWriter {
     /** Queues an acknowledgement of everything taken from the peer so far (replacing one not yet started). */
     void acknowledge(Link link) {
         ByteBuffer a = link.ackOut;
+        if (link.acknowledgementsRefused) {
+            return;
+        }
         if (a.hasRemaining() && a.position() > 0) {
             return; // half written: the next frame taken will ask again
         }

@@ -46,6 +46,8 @@ public final class Link {
     int pendingRecvs;
     /** The other side closed the connection (end of stream seen). */
     boolean peerClosed;
+    /** Writing an acknowledgement failed: the peer has closed; no more are written, its last bytes are still read. */
+    boolean acknowledgementsRefused;
     SelectionKey key;
     int interest;
     /** A selector holding only this link, always armed for reads: waiting on one link changes no interest set. */

@@ -278,6 +278,21 @@ public final class Transport implements AutoCloseable {
         s.done = true;
     }
 
+    /**
+     * Writes a pending acknowledgement; a link that cannot take it is left to its reads. A peer that finished and
+     * closed needs no acknowledgement, and what it sent before closing is still there to read: failing the call here
+     * would throw that away. A peer that really failed shows it on the read that this call still needs.
+     */
+    private boolean writeAcknowledgement(Link l) {
+        try {
+            return writer.writeTo(l);
+        } catch (IOException e) {
+            l.ackOut.clear().limit(0);
+            l.acknowledgementsRefused = true;
+            return false;
+        }
+    }
+
     private void activate(Link l) {
         if (l.activeEpoch != epoch) {
             l.activeEpoch = epoch;
@@ -303,7 +318,7 @@ public final class Transport implements AutoCloseable {
                 try {
                     boolean linkMoved = false;
                     if (sending || l.ackOut.hasRemaining()) {
-                        linkMoved = writer.writeTo(l);
+                        linkMoved = sending ? writer.writeTo(l) : writeAcknowledgement(l);
                     }
                     // Reading while sending too: a peer that sends to us at the same time is drained into early
                     // messages instead of both sides blocking on full socket buffers.
@@ -530,6 +545,9 @@ public final class Transport implements AutoCloseable {
             return;
         }
         closed = true;
+        if (failure == null) {
+            HealingLinkCloser.closeAll(links); // an orderly exit must not reset a link that still carries our last bytes
+        }
         closeLinks();
         try {
             selector.close();
