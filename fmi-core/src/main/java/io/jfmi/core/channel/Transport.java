@@ -331,8 +331,10 @@ public final class Transport implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     if (l.sendQueue.isEmpty() && l.pendingRecvs == 0) {
-                        // Only an acknowledgement or a read for one was in flight: this call needs nothing of the
-                        // link. A peer that finished and closed resets it; a later call that needs it will say so.
+                        // This call's sends over the link are done and it expects nothing from it: the failure
+                        // came from reading while sending (an acknowledgement's failure never gets here, see
+                        // writeAcknowledgement). A peer that finished and closed resets it; a later call that
+                        // needs the link will say so.
                         l.ackOut.clear().limit(0);
                         l.peerClosed = true;
                         continue;
