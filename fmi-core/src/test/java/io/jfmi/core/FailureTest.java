@@ -39,6 +39,37 @@ class FailureTest {
         assertTrue(elapsedMs < 10_000, "took " + elapsedMs + " ms");
     }
 
+    /**
+     * Rank 2 waits on rank 0, which waits on rank 1, which is stuck: ranks 0 and 2 time out within a millisecond of
+     * each other, in either order. Both must name rank 1, not only the rank each was waiting on.
+     */
+    @Test
+    void ranksWaitingInAChainNameTheRankThatHoldsItUp() throws Exception {
+        for (int trial = 0; trial < 3; trial++) {
+            List<ThreadedJob.Outcome<Integer>> out = ThreadedJob.runCollectingFailures(3,
+                    b -> b.operationTimeout(Duration.ofMillis(600)), comm -> {
+                        comm.barrier();
+                        DataBuffer word = DataBuffer.of(new long[1]);
+                        if (comm.rank() == 1) {
+                            Thread.sleep(2000); // stuck: never sends
+                        } else if (comm.rank() == 0) {
+                            comm.send(2, 7, word);
+                            comm.recv(1, 7, word);
+                            comm.send(2, 7, word);
+                        } else {
+                            comm.recv(0, 7, word);
+                            comm.recv(0, 7, word);
+                        }
+                        return comm.rank();
+                    });
+            for (int r : new int[] {0, 2}) {
+                Throwable e = out.get(r).error();
+                assertNotNull(e, "rank " + r + " must fail");
+                assertTrue(e.getMessage().contains("from rank 1"), "trial " + trial + ", rank " + r + ": " + e);
+            }
+        }
+    }
+
     @Test
     void peerThatLeavesMidCollectiveFailsTheOthersFast() throws Exception {
         List<ThreadedJob.Outcome<Integer>> out = ThreadedJob.runCollectingFailures(4,

@@ -367,7 +367,7 @@ public final class Transport implements AutoCloseable {
             }
             FmiException outside = outsideFailure;
             if (outside != null) {
-                throw outside;
+                throw whileWaiting(outside, ex);
             }
             long spun = System.nanoTime() - spinStart;
             if (spun < wait.spinNanos()) {
@@ -449,6 +449,28 @@ public final class Transport implements AutoCloseable {
     }
 
     private FmiTimeoutException timeout(Exchange ex) {
+        return new FmiTimeoutException(String.format(
+                "%s in job '%s' timed out after %d ms on rank %d (this process), still waiting for %s; "
+                        + "that rank may be dead, stuck, or in a different operation",
+                ex.describe(), jobId, ex.budgetMillis, rank, stillOwed(ex)));
+    }
+
+    /**
+     * A failure reported from elsewhere, with what this rank was still waiting for: when another rank gave up
+     * waiting on this one, this rank's own wait names the rank that really holds the job up.
+     */
+    private FmiException whileWaiting(FmiException outside, Exchange ex) {
+        String owed = stillOwed(ex);
+        if (owed.isEmpty()) {
+            return outside;
+        }
+        int culprit = outside instanceof PeerFailureException p ? p.peerRank() : -1;
+        return new PeerFailureException(outside.getMessage() + "; rank " + rank + " was itself still waiting in "
+                + ex.describe() + " for " + owed, culprit, outside);
+    }
+
+    /** What {@code ex} still waits for: messages not yet arrived, sends not yet taken, links not yet moved. */
+    private String stillOwed(Exchange ex) {
         StringBuilder waiting = new StringBuilder();
         for (int i = 0; i < ex.recvCount; i++) {
             RecvRequest r = ex.recvs[i];
@@ -468,15 +490,13 @@ public final class Transport implements AutoCloseable {
         }
         for (Link l : links) {
             if (l.brokenBecause != null) {
-                waiting.append("; the ").append(l.description).append(" had failed (").append(l.brokenBecause)
-                        .append(") and rank ").append(l.fixedPeer).append(" never answered through the server to move "
-                        + "the pair to the relay");
+                waiting.append(waiting.length() == 0 ? "" : "; ").append("the ").append(l.description)
+                        .append(", which had failed (").append(l.brokenBecause).append(") and rank ")
+                        .append(l.fixedPeer).append(" never answered through the server to move the pair to the "
+                        + "relay");
             }
         }
-        return new FmiTimeoutException(String.format(
-                "%s in job '%s' timed out after %d ms on rank %d (this process), still waiting for %s; "
-                        + "that rank may be dead, stuck, or in a different operation",
-                ex.describe(), jobId, ex.budgetMillis, rank, waiting));
+        return waiting.toString();
     }
 
     private String kindOf(int peer) {
@@ -484,13 +504,26 @@ public final class Transport implements AutoCloseable {
         return l == null ? "self" : l.kind.label();
     }
 
-    /** Makes {@code e} this transport's sticky failure, tells the sink, closes the links, and returns it. */
+    /**
+     * Makes {@code e} this transport's sticky failure, tells the sink, closes the links, and returns it. A timeout is
+     * told before waiting for a root cause: the ranks waiting on this one time out a moment later and listen for
+     * that long; told after this rank's own wait, the news would reach them just as they stopped listening.
+     */
     private FmiException fail(FmiException e) {
         if (failure == null) {
-            failure = withRootCause(e);
+            boolean tellFirst = e instanceof FmiTimeoutException;
             try {
-                failureSink.accept(e.getMessage());
+                if (tellFirst) {
+                    failureSink.accept(e.getMessage());
+                }
+                failure = withRootCause(e);
+                if (!tellFirst) {
+                    failureSink.accept(e.getMessage());
+                }
             } finally {
+                if (failure == null) {
+                    failure = e;
+                }
                 closeLinks();
             }
         }
@@ -504,7 +537,8 @@ public final class Transport implements AutoCloseable {
     private FmiException withRootCause(FmiException e) {
         // A timeout is often a consequence too: the rank this one waits on is itself waiting on a dead one, and
         // times out a moment earlier.
-        if (!(e instanceof PeerFailureException || e instanceof FmiTimeoutException) || e == outsideFailure) {
+        if (!(e instanceof PeerFailureException || e instanceof FmiTimeoutException) || e == outsideFailure
+                || (e.getCause() != null && e.getCause() == outsideFailure)) {
             return e;
         }
         long until = System.nanoTime() + ROOT_CAUSE_WAIT_NANOS;
