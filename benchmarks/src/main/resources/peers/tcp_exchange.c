@@ -1,9 +1,10 @@
 /*
- * The loopback floor for large two-way exchanges: two processes (fork) over one TCP connection on loopback, each
- * sending SIZE bytes to the other and receiving SIZE bytes at the same time, single-threaded: non-blocking write of
- * what the socket takes, read of what has arrived, poll() when neither moved. This is what a 2-rank alltoall or
- * allgather of SIZE bytes per rank must do at least.
- * usage: tcp_exchange SIZES ITERATIONS WARMUP     SIZES comma-separated bytes; one RESULT line per size.
+ * The loopback floor for large two-way exchanges: two processes (fork) on loopback, each sending SIZE bytes to the
+ * other and receiving SIZE bytes at the same time, single-threaded: non-blocking write of what the socket takes,
+ * read of what has arrived, poll() when neither moved. This is what a 2-rank alltoall or allgather of SIZE bytes per
+ * rank must do at least. Each size runs twice: both directions over one TCP connection (system tcp-exchange), then
+ * over a connection per direction (tcp-exchange-split), since two bulk streams crossing on one socket are slower.
+ * usage: tcp_exchange SIZES ITERATIONS WARMUP     SIZES comma-separated bytes; two RESULT lines per size.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -29,46 +30,61 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static void exchange(int fd, const char *out, char *in, size_t n) {
+/* Writes to wfd and reads from rfd (the same connection, or one per direction). */
+static void exchange(int wfd, int rfd, const char *out, char *in, size_t n) {
     size_t sent = 0, got = 0;
     while (sent < n || got < n) {
         int moved = 0;
         if (sent < n) {
-            ssize_t w = write(fd, out + sent, n - sent);
+            ssize_t w = write(wfd, out + sent, n - sent);
             if (w > 0) { sent += (size_t)w; moved = 1; }
         }
         if (got < n) {
-            ssize_t r = read(fd, in + got, n - got);
+            ssize_t r = read(rfd, in + got, n - got);
             if (r > 0) { got += (size_t)r; moved = 1; }
             else if (r == 0) { fprintf(stderr, "tcp_exchange: peer closed\n"); exit(2); }
         }
         if (!moved) {
-            struct pollfd p = {fd, (short)((sent < n ? POLLOUT : 0) | (got < n ? POLLIN : 0)), 0};
-            poll(&p, 1, 1000);
+            struct pollfd p[2] = {{wfd, (short)(sent < n ? POLLOUT : 0), 0}, {rfd, (short)(got < n ? POLLIN : 0), 0}};
+            poll(p, 2, 1000);
         }
     }
 }
 
+static int dial(const struct sockaddr_in *a) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (const struct sockaddr *)a, sizeof *a)) { perror("connect"); exit(2); }
+    return fd;
+}
+
+static void tune(int fd) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+}
+
 int main(int argc, char **argv) {
     if (argc != 4) { fprintf(stderr, "usage: tcp_exchange SIZES ITERATIONS WARMUP\n"); return 64; }
-    int iters = atoi(argv[2]), warmup = atoi(argv[3]), one = 1;
+    int iters = atoi(argv[2]), warmup = atoi(argv[3]);
     int ls = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 1)) { perror("bind"); return 2; }
+    if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 2)) { perror("bind"); return 2; }
     socklen_t al = sizeof a;
     getsockname(ls, (struct sockaddr *)&a, &al);
     pid_t child = fork();
-    int fd;
+    /* first: the shared connection, and the child's reading one when split; second: the parent's reading one */
+    int first, second;
     if (child == 0) {
-        fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&a, sizeof a)) { perror("connect"); return 2; }
+        first = dial(&a);
+        second = dial(&a);
     } else {
-        fd = accept(ls, NULL, NULL);
+        first = accept(ls, NULL, NULL);
+        second = accept(ls, NULL, NULL);
     }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    fcntl(fd, F_SETFL, O_NONBLOCK);
+    tune(first);
+    tune(second);
     char *sizes = strdup(argv[1]);
     for (char *tok = strtok(sizes, ","); tok; tok = strtok(NULL, ",")) {
         size_t n = (size_t)atol(tok);
@@ -80,18 +96,23 @@ int main(int argc, char **argv) {
         char *out = malloc(n), *in = malloc(n);
         memset(out, 7, n);
         memset(in, 0, n);
-        double *lat = malloc(sizeof(double) * it), sum = 0;
-        for (int i = 0; i < w + it; i++) {
-            double t0 = now_us();
-            exchange(fd, out, in, n);
-            if (i >= w) { lat[i - w] = now_us() - t0; sum += lat[i - w]; }
-        }
-        if (child != 0) {
-            qsort(lat, it, sizeof(double), cmp_double);
-            printf("RESULT {\"system\":\"tcp-exchange\",\"ranks\":2,\"op\":\"exchange\",\"bytes\":%zu,\"iterations\":%d,"
-                   "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", n, it, sum / it, lat[it / 2],
-                   lat[(int)(it * 0.99)]);
-            fflush(stdout);
+        double *lat = malloc(sizeof(double) * it);
+        for (int split = 0; split < 2; split++) {
+            int wfd = split ? (child == 0 ? second : first) : first;
+            int rfd = split ? (child == 0 ? first : second) : first;
+            double sum = 0;
+            for (int i = 0; i < w + it; i++) {
+                double t0 = now_us();
+                exchange(wfd, rfd, out, in, n);
+                if (i >= w) { lat[i - w] = now_us() - t0; sum += lat[i - w]; }
+            }
+            if (child != 0) {
+                qsort(lat, it, sizeof(double), cmp_double);
+                printf("RESULT {\"system\":\"%s\",\"ranks\":2,\"op\":\"exchange\",\"bytes\":%zu,\"iterations\":%d,"
+                       "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", split ? "tcp-exchange-split" : "tcp-exchange",
+                       n, it, sum / it, lat[it / 2], lat[(int)(it * 0.99)]);
+                fflush(stdout);
+            }
         }
         free(out);
         free(in);

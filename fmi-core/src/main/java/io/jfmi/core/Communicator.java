@@ -127,6 +127,14 @@ public final class Communicator implements AutoCloseable {
         return transport.linkKind(peer);
     }
 
+    /**
+     * How many TCP connections carry this rank's traffic with {@code peer}: 2 when the link has a second one for the
+     * dialer's large messages (see {@link CommunicatorOptions}), 1 for one connection or the relay, 0 for itself.
+     */
+    public int linkConnections(int peer) {
+        return transport.linkConnections(peer);
+    }
+
     /** Bytes this rank keeps of what it sent on healing links until the peers acknowledge them. */
     public long healingBytesRetained() {
         return transport.healingBytesRetained();
@@ -504,8 +512,14 @@ public final class Communicator implements AutoCloseable {
                 }
                 direct.startAccepting(ChannelPlanner.expectedDialers(rank, table), table.getSessionKey().toByteArray(),
                         o.connectTimeout().toMillis());
+                int cores = Runtime.getRuntime().availableProcessors();
+                int ranksOnHost = 1 + countSameHost(table, hostId, rank);
+                // A second connection pays off when the two directions' kernel work can run on two cores at once;
+                // with more ranks than cores it measured level or slower (RESULTS.md "A second connection").
+                boolean second = o.secondConnection() && ranksOnHost <= cores;
                 Map<Integer, DirectLinks.Established> dialed = direct.dial(ChannelPlanner.dialTargets(rank, table),
-                        table, hostId, o.connectTimeout().toMillis(), deadline, o.maxParallelSetups());
+                        table, hostId, o.connectTimeout().toMillis(), deadline, o.maxParallelSetups(),
+                        kind -> second && !o.healLinks().covers(kind));
                 ChannelPlan plan = rendezvous.agreeOnChannels(dialed.keySet(), deadline);
                 Set<Integer> acceptFrom = new TreeSet<>(ChannelPlanner.expectedDialers(rank, table));
                 acceptFrom.removeAll(plan.getRelayPeersList());
@@ -522,8 +536,6 @@ public final class Communicator implements AutoCloseable {
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
                         rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault());
-                int cores = Runtime.getRuntime().availableProcessors();
-                int ranksOnHost = 1 + countSameHost(table, hostId, rank);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());
                 int segment = o.maxSegmentBytes();
                 if (table.getMaxFramePayload() > 0) {

@@ -32,6 +32,10 @@ import java.util.Objects;
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
  *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
  *       link that breaks or stalls mid-job moves to the relay without losing a message; every rank must agree</td></tr>
+ *   <tr><td>secondConnection</td><td>true</td><td>while ranks on the host do not outnumber its cores, dialed links
+ *       (loopback, LAN) that do not heal open a second connection for the dialer's messages of 64 KiB and more:
+ *       two large messages crossing on one socket move at about half the speed (benchmarks/RESULTS.md); punched
+ *       and relayed links always use one</td></tr>
  *   <tr><td>linkStallTimeout</td><td>1 s</td><td>how long both ends of a healing link may wait on it with bytes
  *       owed and none moving before the server declares it stalled</td></tr>
  *   <tr><td>tls</td><td>false</td><td>speak TLS to the rendezvous server (control and relay connections)</td></tr>
@@ -63,6 +67,7 @@ public final class CommunicatorOptions {
     private final boolean sealLinks;
     private final boolean tls;
     private final HealLinks healLinks;
+    private final boolean secondConnection;
     private final Duration linkStallTimeout;
     private final LinkFault linkFault;
     private final Path tlsTrust;
@@ -87,6 +92,7 @@ public final class CommunicatorOptions {
         this.tuning = b.tuning;
         this.sealLinks = b.sealLinks;
         this.healLinks = b.healLinks;
+        this.secondConnection = b.secondConnection;
         this.linkStallTimeout = b.linkStallTimeout;
         this.linkFault = b.linkFault;
         this.tls = b.tls;
@@ -178,6 +184,10 @@ public final class CommunicatorOptions {
         return healLinks;
     }
 
+    public boolean secondConnection() {
+        return secondConnection;
+    }
+
     public Duration linkStallTimeout() {
         return linkStallTimeout;
     }
@@ -214,6 +224,7 @@ public final class CommunicatorOptions {
         private boolean tls;
         private Path tlsTrust;
         private HealLinks healLinks = HealLinks.PUNCHED;
+        private boolean secondConnection = true;
         private Duration linkStallTimeout = Duration.ofSeconds(1);
         private LinkFault linkFault;
 
@@ -333,6 +344,11 @@ public final class CommunicatorOptions {
 
         public Builder healLinks(HealLinks v) {
             this.healLinks = v;
+            return this;
+        }
+
+        public Builder secondConnection(boolean v) {
+            this.secondConnection = v;
             return this;
         }
 

@@ -13,6 +13,11 @@ public enum OpCode {
     SCAN(8, "scan"),
     REDUCE_SCATTER(9, "reduceScatter"),
     ALLTOALL(10, "alltoall"),
+    /**
+     * Link-level, header only: the sender's next message comes whole on the pair's second connection (a direct link
+     * with two; the receiver reads it there, then comes back to this one).
+     */
+    NEXT_ON_SECOND(14, "next-on-second"),
     /** Link-level acknowledgement on a healing direct link: its 8-byte payload is the stream offset taken. */
     ACK(15, "ack");
 

@@ -47,6 +47,11 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--seal-links", description = "Ranks seal their direct links (AES-128-GCM).")
     boolean sealLinks;
 
+    @Option(names = "--one-connection-per-pair", description = "Ranks carry everything to a peer on one connection "
+            + "(default: loopback and LAN links add a second one for the dialer's large messages while every rank "
+            + "has a core).")
+    boolean oneConnectionPerPair;
+
     @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 50 µs, "
             + "then yielding); -1 = automatic (default: ${DEFAULT-VALUE}).")
     long spinNanos = -1;
@@ -80,7 +85,8 @@ public final class CollectivesCommand implements Callable<Integer> {
         }
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
-                jvmOpts, algorithms, primeRounds, List.of());
+                jvmOpts, algorithms, primeRounds,
+                oneConnectionPerPair ? List.of("--one-connection-per-pair") : List.of());
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

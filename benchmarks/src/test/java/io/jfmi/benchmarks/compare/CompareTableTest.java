@@ -29,9 +29,10 @@ class CompareTableTest {
     }
 
     @Test
-    void twoRankExchangesAreSetAgainstTheExchangeFloorAtTheirSize() {
+    void twoRankExchangesAreSetAgainstTheFasterExchangeFloorAtTheirSize() {
         List<ResultRow> rows = List.of(
-                new ResultRow("tcp-exchange", 2, "exchange", 1 << 20, 500, 300.0, 290, 800),
+                new ResultRow("tcp-exchange", 2, "exchange", 1 << 20, 500, 450.0, 440, 900),
+                new ResultRow("tcp-exchange-split", 2, "exchange", 1 << 20, 500, 300.0, 290, 800),
                 new ResultRow("jfmi", 2, "alltoall", 1 << 20, 100, 400.0, 380, 900),
                 new ResultRow("openmpi", 2, "alltoall", 1 << 20, 100, 200.0, 190, 700),
                 new ResultRow("jfmi", 4, "alltoall", 1 << 20, 100, 900.0, 880, 1900),
@@ -40,10 +41,11 @@ class CompareTableTest {
         assertTrue(lines.get(0).startsWith("ranks"), "the exchange floor is not a point of the main table");
         String exchange = CompareCommand.exchangeTable(rows);
         List<String> x = exchange.lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(5, x.size(), exchange); // title, header, floor, jfmi and openmpi at 2 ranks only
-        assertTrue(x.get(2).matches("exchange\\s+1M floor\\s+300\\.00\\s+3\\.50\\s+100%"), x.get(2));
-        assertTrue(x.get(3).matches("alltoall\\s+1M jfmi\\s+400\\.00\\s+2\\.62\\s+75%"), x.get(3));
-        assertTrue(x.get(4).matches("alltoall\\s+1M openmpi\\s+200\\.00\\s+5\\.24\\s+150%"), x.get(4));
-        assertEquals("", CompareCommand.exchangeTable(rows.subList(1, 3)), "no floor, no section");
+        assertEquals(6, x.size(), exchange); // title, header, two floors, jfmi and openmpi at 2 ranks only
+        assertTrue(x.get(2).matches("exchange\\s+1M floor, 1 conn\\s+450\\.00\\s+2\\.33\\s+67%"), x.get(2));
+        assertTrue(x.get(3).matches("exchange\\s+1M floor, 2 conns\\s+300\\.00\\s+3\\.50\\s+100%"), x.get(3));
+        assertTrue(x.get(4).matches("alltoall\\s+1M jfmi\\s+400\\.00\\s+2\\.62\\s+75%"), x.get(4));
+        assertTrue(x.get(5).matches("alltoall\\s+1M openmpi\\s+200\\.00\\s+5\\.24\\s+150%"), x.get(5));
+        assertEquals("", CompareCommand.exchangeTable(rows.subList(2, 4)), "no floor, no section");
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,32 @@ public final class DirectLinks implements AutoCloseable {
 
     /**
      * A connected, authenticated direct link not yet handed to a {@link Transport}; {@code nonce} is the accepting
-     * side's handshake nonce, from which the link's sealing keys are derived.
+     * side's handshake nonce, from which the link's sealing keys are derived; {@code second} is the pair's second
+     * connection, or null.
      */
-    public record Established(SocketChannel channel, LinkKind kind, String address, byte[] nonce) {
+    public record Established(SocketChannel channel, LinkKind kind, String address, byte[] nonce, Second second) {
+        public Established(SocketChannel channel, LinkKind kind, String address, byte[] nonce) {
+            this(channel, kind, address, nonce, null);
+        }
+
+        /** Closes the link's connections (a pair that will use the relay instead). */
+        public void close() {
+            closeQuietly(channel);
+            if (second != null) {
+                closeQuietly(second.channel());
+            }
+        }
+    }
+
+    /**
+     * A pair's second connection, which carries only the dialer's large messages (the dialer writes it, the
+     * acceptor reads it); {@code nonce} is its own handshake's, for its sealing keys.
+     */
+    public record Second(SocketChannel channel, byte[] nonce, boolean dialer) {
+    }
+
+    /** The first connection of a pair that will have two, while its second is awaited. */
+    private record FirstOfTwo(SocketChannel channel, String address, byte[] nonce) {
     }
 
     /** One connect attempt while punching; both sides retry until the punch deadline. */
@@ -49,6 +73,7 @@ public final class DirectLinks implements AutoCloseable {
     private final String bindHost;
     private final int port;
     private final Map<Integer, Established> accepted = new ConcurrentHashMap<>();
+    private final Map<Integer, FirstOfTwo> firstOfTwo = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile Set<Integer> expectedDialers = Set.of();
     private volatile byte[] sessionKey;
@@ -114,11 +139,11 @@ public final class DirectLinks implements AutoCloseable {
                 ch.socket().setSoTimeout((int) Math.max(1000, leftMillis));
                 byte[] nonce;
                 if (rank > peer) {
-                    nonce = sendHello(ch, peer);
+                    nonce = sendHello(ch, peer, LinkHello.ONLY);
                 } else {
                     nonce = LinkHello.sendChallenge(ch);
                     LinkHello hello = LinkHello.readFrom(ch);
-                    if (hello.from != peer || hello.to != rank
+                    if (hello.from != peer || hello.to != rank || hello.role != LinkHello.ONLY
                             || !JobAuth.matches(JobAuth.linkMac(sessionKey, peer, rank, nonce), hello.mac)) {
                         refused.incrementAndGet();
                         throw new IOException("the connection at " + to + " is not rank " + peer + " of this job");
@@ -228,6 +253,10 @@ public final class DirectLinks implements AutoCloseable {
                     refusal = "not an expected, authenticated peer of this job";
                 } else if (accepted.containsKey(hello.from)) {
                     refusal = "rank " + hello.from + " already has its link; a second one is refused";
+                } else if (hello.role == LinkHello.SECOND_OF_TWO ? !firstOfTwo.containsKey(hello.from)
+                        : firstOfTwo.containsKey(hello.from)) {
+                    refusal = hello.role == LinkHello.SECOND_OF_TWO ? "the second connection of a pair came first"
+                            : "rank " + hello.from + " is opening its link's second connection, not another link";
                 }
                 if (refusal != null) {
                     refused.incrementAndGet();
@@ -239,7 +268,15 @@ public final class DirectLinks implements AutoCloseable {
                 ch.write(ByteBuffer.wrap(new byte[] {LinkHello.ACCEPTED}));
                 ch.socket().setSoTimeout(0);
                 LinkKind kind = ch.socket().getInetAddress().isLoopbackAddress() ? LinkKind.LOCAL : LinkKind.LAN;
-                accepted.put(hello.from, new Established(ch, kind, remote, nonce));
+                if (hello.role == LinkHello.FIRST_OF_TWO) {
+                    firstOfTwo.put(hello.from, new FirstOfTwo(ch, remote, nonce));
+                } else if (hello.role == LinkHello.SECOND_OF_TWO) {
+                    FirstOfTwo first = firstOfTwo.remove(hello.from);
+                    accepted.put(hello.from, new Established(first.channel(), kind, first.address(), first.nonce(),
+                            new Second(ch, nonce, false)));
+                } else {
+                    accepted.put(hello.from, new Established(ch, kind, remote, nonce));
+                }
             } catch (IOException e) {
                 refused.incrementAndGet();
                 log.warn("rank {} of job '{}': refused a direct link from {}: its handshake failed: {}", rank, jobId,
@@ -253,18 +290,30 @@ public final class DirectLinks implements AutoCloseable {
      * Dials the targets, up to {@code parallel} at once (an unreachable address costs a whole connect timeout,
      * and hosts rate-limit the ICMP errors that would cut it short, so dialing one after another adds up);
      * each target's candidates are tried in order. Returns the links that succeeded; a target whose candidates
-     * all fail is left out (the pair will punch or use the relay) and the reason is logged.
+     * all fail is left out (the pair will punch or use the relay) and the reason is logged. Every link uses one
+     * connection both ways.
      */
     public Map<Integer, Established> dial(Collection<Integer> targets, PeerTable table, String myHostId,
             long connectTimeoutMillis, Deadline deadline, int parallel) {
+        return dial(targets, table, myHostId, connectTimeoutMillis, deadline, parallel, kind -> false);
+    }
+
+    /**
+     * As above; a link whose kind {@code secondConnection} accepts opens a second connection for this rank's large
+     * messages (the acceptor learns it from the hellos). Punched links never do: a second punch through the same
+     * NAT mapping cannot exist (same address and port pair).
+     */
+    public Map<Integer, Established> dial(Collection<Integer> targets, PeerTable table, String myHostId,
+            long connectTimeoutMillis, Deadline deadline, int parallel, Predicate<LinkKind> secondConnection) {
         Map<Integer, Established> dialed = new ConcurrentHashMap<>();
         forEachInParallel(targets, parallel, Math.max(1, deadline.remainingMillis()), "dial",
-                peer -> dialPeer(peer, table.getPeers(peer), myHostId, connectTimeoutMillis, deadline, dialed));
+                peer -> dialPeer(peer, table.getPeers(peer), myHostId, connectTimeoutMillis, deadline, dialed,
+                        secondConnection));
         return dialed;
     }
 
     private void dialPeer(int peer, PeerInfo info, String myHostId, long connectTimeoutMillis, Deadline deadline,
-            Map<Integer, Established> dialed) {
+            Map<Integer, Established> dialed, Predicate<LinkKind> secondConnection) {
         List<String> failures = new ArrayList<>();
         for (Endpoint e : candidates(info, myHostId)) {
             if (deadline.expired()) {
@@ -272,7 +321,8 @@ public final class DirectLinks implements AutoCloseable {
                 break;
             }
             try {
-                dialed.put(peer, dialOne(peer, e, Math.min(connectTimeoutMillis, deadline.remainingMillis())));
+                dialed.put(peer, dialOne(peer, e, Math.min(connectTimeoutMillis, deadline.remainingMillis()),
+                        secondConnection));
                 return;
             } catch (IOException ex) {
                 failures.add(e.getHost() + ":" + e.getPort() + " (" + ex.getMessage() + ")");
@@ -282,15 +332,49 @@ public final class DirectLinks implements AutoCloseable {
                 jobId, peer, failures.isEmpty() ? "no candidate endpoints" : String.join(", ", failures));
     }
 
-    private Established dialOne(int peer, Endpoint e, long timeoutMillis) throws IOException {
+    private Established dialOne(int peer, Endpoint e, long timeoutMillis, Predicate<LinkKind> secondConnection)
+            throws IOException {
+        LinkKind kind = e.getKind() == EndpointKind.LOOPBACK ? LinkKind.LOCAL : LinkKind.LAN;
+        InetSocketAddress to = new InetSocketAddress(e.getHost(), e.getPort());
+        String address = e.getHost() + ":" + e.getPort();
+        if (!secondConnection.test(kind)) {
+            SocketChannel ch = connect(to, timeoutMillis);
+            return new Established(ch, kind, address, handshake(ch, peer, LinkHello.ONLY, timeoutMillis));
+        }
+        SocketChannel first = connect(to, timeoutMillis);
+        SocketChannel second = null;
+        try {
+            byte[] nonce = handshake(first, peer, LinkHello.FIRST_OF_TWO, timeoutMillis);
+            second = connect(to, timeoutMillis);
+            byte[] secondNonce = handshake(second, peer, LinkHello.SECOND_OF_TWO, timeoutMillis);
+            return new Established(first, kind, address, nonce, new Second(second, secondNonce, true));
+        } catch (IOException ex) {
+            closeQuietly(first);
+            if (second != null) {
+                closeQuietly(second);
+            }
+            throw ex;
+        }
+    }
+
+    private static SocketChannel connect(InetSocketAddress to, long timeoutMillis) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
-            ch.socket().connect(new InetSocketAddress(e.getHost(), e.getPort()), (int) Math.max(1, timeoutMillis));
+            ch.socket().connect(to, (int) Math.max(1, timeoutMillis));
+            return ch;
+        } catch (IOException ex) {
+            closeQuietly(ch);
+            throw ex;
+        }
+    }
+
+    /** The dialing side's handshake on a fresh connection, under a read timeout; closes it on failure. */
+    private byte[] handshake(SocketChannel ch, int peer, int role, long timeoutMillis) throws IOException {
+        try {
             ch.socket().setSoTimeout((int) Math.max(1, timeoutMillis));
-            byte[] nonce = sendHello(ch, peer);
+            byte[] nonce = sendHello(ch, peer, role);
             ch.socket().setSoTimeout(0);
-            LinkKind kind = e.getKind() == EndpointKind.LOOPBACK ? LinkKind.LOCAL : LinkKind.LAN;
-            return new Established(ch, kind, e.getHost() + ":" + e.getPort(), nonce);
+            return nonce;
         } catch (IOException ex) {
             closeQuietly(ch);
             throw ex;
@@ -301,9 +385,9 @@ public final class DirectLinks implements AutoCloseable {
      * The dialing side of the handshake: answer the peer's challenge with our MAC, wait for its acceptance.
      * Returns the challenge's nonce.
      */
-    private byte[] sendHello(SocketChannel ch, int peer) throws IOException {
+    private byte[] sendHello(SocketChannel ch, int peer, int role) throws IOException {
         byte[] nonce = LinkHello.readChallenge(ch);
-        new LinkHello(rank, peer, JobAuth.linkMac(sessionKey, rank, peer, nonce)).writeTo(ch);
+        new LinkHello(rank, peer, role, JobAuth.linkMac(sessionKey, rank, peer, nonce)).writeTo(ch);
         ByteBuffer reply = ByteBuffer.allocate(1);
         LinkHello.readFully(ch, reply);
         if (reply.get(0) != LinkHello.ACCEPTED) {
@@ -355,7 +439,7 @@ public final class DirectLinks implements AutoCloseable {
         }
         for (Map.Entry<Integer, Established> e : accepted.entrySet()) {
             if (!peers.contains(e.getKey())) {
-                closeQuietly(e.getValue().channel());
+                e.getValue().close();
             }
         }
         Map<Integer, Established> out = new ConcurrentHashMap<>(accepted);
@@ -373,6 +457,8 @@ public final class DirectLinks implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // A pair whose second connection never came (its dialer failed between the two) holds the first.
+        firstOfTwo.values().forEach(f -> closeQuietly(f.channel()));
     }
 
     private static void closeQuietly(java.io.Closeable c) {

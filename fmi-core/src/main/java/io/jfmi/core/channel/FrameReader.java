@@ -41,8 +41,9 @@ final class FrameReader {
      */
     boolean readFrom(Link link) throws IOException {
         boolean moved = false;
-        ByteBuffer in = link.in;
         while (true) {
+            // The second connection while inside a message announced for it, else the first (may change per frame).
+            ByteBuffer in = link.inbound();
             if (link.pendingRecvs == 0 && link.sendQueue.isEmpty() && !awaitsAcknowledgement(link)) {
                 // Owed nothing more: leave later messages in the socket (TCP holds them, flow control applies)
                 // rather than pulling them into heap buffers that the next call would copy again.
@@ -66,7 +67,7 @@ final class FrameReader {
                 if (link.payloadRemaining >= Link.READ_BUFFER_BYTES / 2) {
                     int savedLimit = target.limit();
                     target.limit(target.position() + link.payloadRemaining);
-                    int n = link.io.read(target);
+                    int n = link.inboundIo().read(target);
                     target.limit(savedLimit);
                     if (n < 0) {
                         link.peerClosed = true;
@@ -88,7 +89,7 @@ final class FrameReader {
                 continue;
             }
             in.compact();
-            int n = link.io.read(in);
+            int n = link.inboundIo().read(in);
             in.flip();
             if (n < 0) {
                 // Not an error yet: the peer may have sent all we need and left. The transport decides.
@@ -117,7 +118,7 @@ final class FrameReader {
 
     /** Parses the header at the read position; false when it is an acknowledgement not yet wholly buffered. */
     private boolean parseHeader(Link link) {
-        ByteBuffer in = link.in;
+        ByteBuffer in = link.inbound();
         int at = in.position();
         String problem = FrameHeader.problem(in, at, maxFrame);
         if (problem != null) {
@@ -133,6 +134,15 @@ final class FrameReader {
         OpCode op = OpCode.fromCode(FrameHeader.opCode(in, at));
         if (op == OpCode.ACK) {
             return takeAcknowledgement(link, at);
+        }
+        if (op == OpCode.NEXT_ON_SECOND) {
+            if (link.second == null || link.second.sends || link.second.reading || in != link.in) {
+                throw new FmiException("unexpected " + op.displayName() + " frame on " + link.description + " (job '"
+                        + jobId + "', rank " + rank + "): " + FrameHeader.describe(in, at));
+            }
+            in.position(at + FrameHeader.SIZE);
+            link.second.reading = true;
+            return true;
         }
         int tag = FrameHeader.tag(in, at);
         int length = FrameHeader.length(in, at);
@@ -252,6 +262,9 @@ final class FrameReader {
         if (!link.payloadLast) {
             return;
         }
+        if (link.readingSecond()) {
+            link.second.reading = false; // the announced message is whole: back to the first connection
+        }
         PeerInbox inbox = link.payloadInbox;
         if (inbox.arrivingInto != null) {
             RecvRequest r = inbox.arrivingInto;
@@ -297,7 +310,8 @@ final class FrameReader {
 
     /** The error for a link whose peer closed while this rank still needed it. */
     PeerFailureException closedByPeer(Link link) {
-        String suffix = link.payloadRemaining > 0 || link.in.hasRemaining() ? " in the middle of a frame" : "";
+        boolean midFrame = link.payloadRemaining > 0 || link.inbound().hasRemaining();
+        String suffix = midFrame ? " in the middle of a frame" : "";
         if (link.fixedPeer < 0) {
             return new PeerFailureException("the rendezvous server closed the relay connection" + suffix + " (job '"
                     + jobId + "', rank " + rank + ")", -1);

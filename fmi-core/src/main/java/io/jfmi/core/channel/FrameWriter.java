@@ -1,11 +1,15 @@
 package io.jfmi.core.channel;
 
+import io.jfmi.core.wire.LinkIo;
 import io.jfmi.protocol.FrameHeader;
 import io.jfmi.protocol.OpCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Writes queued messages of one link as frames of at most {@code maxSegment} payload bytes, without copying. */
+/**
+ * Writes queued messages of one link as frames of at most {@code maxSegment} payload bytes, without copying; on a
+ * link with a {@link SecondConnection} the dialer's large messages go there, each announced on the first.
+ */
 final class FrameWriter {
     private final int rank;
     private final int comm;
@@ -26,7 +30,7 @@ final class FrameWriter {
         boolean moved = false;
         ByteBuffer[] gather = link.gather;
         while (true) {
-            if (!link.io.flush()) {
+            if (!link.io.flush() || (link.second != null && link.second.sends && !link.second.io.flush())) {
                 // A sealing layer still holds bytes for the socket: a frame counts as sent only once they left.
                 return moved;
             }
@@ -37,7 +41,7 @@ final class FrameWriter {
                     link.unitStart = link.bytesSent;
                 }
                 gather[0] = link.ackOut;
-                if (!write(link, gather, 1)) {
+                if (!write(link, link.io, gather, 1)) {
                     return moved;
                 }
                 moved = true;
@@ -48,7 +52,7 @@ final class FrameWriter {
             }
             if (r.raw) {
                 gather[0] = r.data;
-                if (!write(link, gather, 1)) {
+                if (!write(link, link.io, gather, 1)) {
                     return moved;
                 }
                 moved = true;
@@ -58,6 +62,18 @@ final class FrameWriter {
                 }
                 continue;
             }
+            if (!r.routed) {
+                route(link, r);
+            }
+            if (r.onSecond && link.second.marker.hasRemaining()) {
+                gather[0] = link.second.marker;
+                if (!write(link, link.io, gather, 1)) {
+                    return moved;
+                }
+                moved = true;
+                continue;
+            }
+            LinkIo io = r.onSecond ? link.second.io : link.io;
             ByteBuffer data = r.data;
             if (!r.frameOpen) {
                 openFrame(link, r, data);
@@ -68,10 +84,10 @@ final class FrameWriter {
             if (link.headerOut.hasRemaining()) {
                 gather[0] = link.headerOut;
                 gather[1] = data;
-                wrote = write(link, gather, data.hasRemaining() ? 2 : 1);
+                wrote = write(link, io, gather, data.hasRemaining() ? 2 : 1);
             } else {
                 gather[0] = data;
-                wrote = write(link, gather, 1);
+                wrote = write(link, io, gather, 1);
             }
             data.limit(savedLimit);
             if (!wrote) {
@@ -81,12 +97,30 @@ final class FrameWriter {
         }
     }
 
-    /** Writes {@code gather[0..count)}; a healing link keeps a copy of what went out. False when nothing did. */
-    private static boolean write(Link link, ByteBuffer[] gather, int count) throws IOException {
+    /**
+     * Chooses the connection of a message about to start; a large one on the dialer's side of a link with two gets
+     * its announcement ready, to be written on the first connection before the message goes on the second.
+     */
+    private void route(Link link, SendRequest r) {
+        r.routed = true;
+        r.onSecond = link.second != null && link.second.takes(r.total);
+        if (r.onSecond) {
+            ByteBuffer m = link.second.marker;
+            m.clear();
+            FrameHeader.write(m, 0, FrameHeader.FLAG_LAST, OpCode.NEXT_ON_SECOND, comm, rank, r.peer, r.tag, 0, 0);
+            m.limit(FrameHeader.SIZE);
+        }
+    }
+
+    /**
+     * Writes {@code gather[0..count)} to {@code io}; a healing link keeps a copy of what went out. False when nothing
+     * did.
+     */
+    private static boolean write(Link link, LinkIo io, ByteBuffer[] gather, int count) throws IOException {
         SendLog log = link.log;
         int p0 = gather[0].position();
         int p1 = count > 1 ? gather[1].position() : 0;
-        long n = link.io.write(gather, 0, count);
+        long n = io.write(gather, 0, count);
         if (n == 0) {
             return false;
         }

@@ -28,6 +28,8 @@ public final class Link {
     final int fixedPeer;
     final String description;
 
+    /** The pair's second connection (the dialer's large messages), or null when the link has one connection. */
+    final SecondConnection second;
     /** Unparsed inbound bytes between position and limit (kept in read mode between pumps). */
     final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN).flip();
     final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.SIZE).order(ByteOrder.BIG_ENDIAN);
@@ -94,6 +96,15 @@ public final class Link {
 
     Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description, boolean heals)
             throws IOException {
+        this(channel, io, kind, fixedPeer, description, heals, null);
+    }
+
+    Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description, boolean heals,
+            SecondConnection second) throws IOException {
+        if (heals && second != null) {
+            throw new IllegalArgumentException("a healing link resends one stream: it cannot have a second connection");
+        }
+        this.second = second;
         this.channel = channel;
         this.io = io;
         this.kind = kind;
@@ -122,6 +133,20 @@ public final class Link {
             lastWriteNanos = now;
             wroteSinceClock = false;
         }
+    }
+
+    /** Where the peer's next bytes are read: the second connection inside a message announced there, else here. */
+    ByteBuffer inbound() {
+        return second != null && second.reading ? second.in : in;
+    }
+
+    LinkIo inboundIo() {
+        return second != null && second.reading ? second.io : io;
+    }
+
+    /** True when the reader is inside a message on the second connection. */
+    boolean readingSecond() {
+        return second != null && second.reading;
     }
 
     /** True when this link keeps what it sends until acknowledged, and has not failed yet. */
@@ -167,6 +192,13 @@ public final class Link {
             io.close();
         } catch (IOException ignored) {
             // closing after a failure: nothing more to report
+        }
+        if (second != null) {
+            try {
+                second.io.close();
+            } catch (IOException ignored) {
+                // as above
+            }
         }
     }
 }

@@ -11,17 +11,25 @@ import java.security.SecureRandom;
  * The handshake of a direct link. The accepting side (the lower rank when punching) sends a challenge with a fresh
  * nonce; the dialer names itself and the rank it wants, with a MAC under the job instance's session key over the
  * nonce; the acceptor answers one byte. A stray process, a rank of another job or a replayed hello cannot pass.
+ * The hello also says which connection of the pair this is: the only one, or the first or second of two (the
+ * second carries the dialer's large messages; see {@link SecondConnection}).
  *
  * <pre>
- * challenge: magic "JFMC" | version | nonce (16 bytes)                                   =&gt; 24 bytes
- * hello:     magic "JFMI" | version | from rank | to rank | HMAC-SHA256 (32 bytes)      =&gt; 48 bytes; reply 0x01
+ * challenge: magic "JFMC" | version | nonce (16 bytes)                                          =&gt; 24 bytes
+ * hello:     magic "JFMI" | version | from rank | to rank | role | HMAC-SHA256 (32 bytes)      =&gt; 52 bytes; reply 0x01
  * </pre>
  */
 final class LinkHello {
     static final int MAGIC = 0x4A464D49;
     static final int CHALLENGE_MAGIC = 0x4A464D43;
-    static final int VERSION = 2;
-    static final int SIZE = 16 + JobAuth.MAC_LENGTH;
+    static final int VERSION = 3;
+    static final int SIZE = 20 + JobAuth.MAC_LENGTH;
+    /** The pair's only connection. */
+    static final int ONLY = 0;
+    /** The first of a pair's two connections (both directions, all but the dialer's large messages). */
+    static final int FIRST_OF_TWO = 1;
+    /** The second of a pair's two connections: the dialer's large messages to the acceptor. */
+    static final int SECOND_OF_TWO = 2;
     static final int NONCE_LENGTH = 16;
     static final int CHALLENGE_SIZE = 8 + NONCE_LENGTH;
     static final byte ACCEPTED = 1;
@@ -29,17 +37,27 @@ final class LinkHello {
 
     final int from;
     final int to;
+    /**
+     * {@link #ONLY}, {@link #FIRST_OF_TWO} or {@link #SECOND_OF_TWO}. Not covered by the MAC: whoever could change it
+     * on the wire could as well cut the connection; a wrong role only fails setup.
+     */
+    final int role;
     final byte[] mac;
 
     LinkHello(int from, int to, byte[] mac) {
+        this(from, to, ONLY, mac);
+    }
+
+    LinkHello(int from, int to, int role, byte[] mac) {
         this.from = from;
         this.to = to;
+        this.role = role;
         this.mac = mac;
     }
 
     void writeTo(SocketChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(SIZE);
-        b.putInt(MAGIC).putInt(VERSION).putInt(from).putInt(to).put(mac).flip();
+        b.putInt(MAGIC).putInt(VERSION).putInt(from).putInt(to).putInt(role).put(mac).flip();
         while (b.hasRemaining()) {
             ch.write(b);
         }
@@ -90,9 +108,13 @@ final class LinkHello {
         }
         int from = b.getInt();
         int to = b.getInt();
+        int role = b.getInt();
+        if (role != ONLY && role != FIRST_OF_TWO && role != SECOND_OF_TWO) {
+            throw new IOException("link hello with unknown role " + role);
+        }
         byte[] mac = new byte[JobAuth.MAC_LENGTH];
         b.get(mac);
-        return new LinkHello(from, to, mac);
+        return new LinkHello(from, to, role, mac);
     }
 
     static void readFully(SocketChannel ch, ByteBuffer b) throws IOException {

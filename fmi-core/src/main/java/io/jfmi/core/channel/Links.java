@@ -46,10 +46,10 @@ public final class Links {
                 int peer = e.getKey();
                 DirectLinks.Established est = e.getValue();
                 if (relayPeers.contains(peer)) {
-                    est.channel().close();
+                    est.close();
                     continue;
                 }
-                links[peer] = direct(est, rank, peer, sealKey, heal.covers(est.kind()),
+                links[peer] = direct(est, rank, peer, sealKey, heal.covers(est.kind()) && est.second() == null,
                         fault != null && fault.peer() == peer ? fault : null);
             }
         }
@@ -72,14 +72,24 @@ public final class Links {
     private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey, boolean heals,
             LinkFault fault) throws IOException {
         SocketChannel ch = est.channel();
-        ch.socket().setTcpNoDelay(true);
-        String description = est.kind().label() + " link to rank " + peer + " (" + est.address() + ")";
-        LinkIo io = sealKey == null ? new PlainIo(ch) : new SealedIo(ch, JobAuth.sealKey(sealKey, rank, peer,
-                est.nonce()), JobAuth.sealKey(sealKey, peer, rank, est.nonce()), "rank " + peer);
+        String description = est.kind().label() + " link to rank " + peer + " (" + est.address()
+                + (est.second() != null ? ", two connections" : "") + ")";
+        LinkIo io = io(ch, est.nonce(), rank, peer, sealKey);
         if (fault != null) {
             io = new FaultyIo(io, fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
         }
-        return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals);
+        DirectLinks.Second s = est.second();
+        SecondConnection second = s == null ? null
+                : new SecondConnection(s.channel(), io(s.channel(), s.nonce(), rank, peer, sealKey), s.dialer());
+        return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals,
+                second);
+    }
+
+    /** The connection's bytes as they are, or sealed with keys from the session key and its handshake's nonce. */
+    private static LinkIo io(SocketChannel ch, byte[] nonce, int rank, int peer, byte[] sealKey) throws IOException {
+        ch.socket().setTcpNoDelay(true);
+        return sealKey == null ? new PlainIo(ch) : new SealedIo(ch, JobAuth.sealKey(sealKey, rank, peer, nonce),
+                JobAuth.sealKey(sealKey, peer, rank, nonce), "rank " + peer);
     }
 
     /** "local=[1, 2] relay=[3]" */
@@ -92,6 +102,15 @@ public final class Links {
         }
         StringBuilder sb = new StringBuilder();
         byKind.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k.label()).append('=').append(v));
+        Set<Integer> twoConnections = new TreeSet<>();
+        for (int p = 0; p < links.length; p++) {
+            if (links[p] != null && links[p].second != null) {
+                twoConnections.add(p);
+            }
+        }
+        if (!twoConnections.isEmpty()) {
+            sb.append(" (a second connection for large messages: ").append(twoConnections).append(')');
+        }
         Set<String> protections = new TreeSet<>();
         for (Link l : links) {
             if (l != null && !l.io.protection().equals("plain")) {

@@ -17,6 +17,9 @@ final class SendRequest {
     boolean frameOpen;
     /** Already framed bytes (a healed link's unacknowledged stream, resent over the relay): written as they are. */
     boolean raw;
+    /** The connection was chosen (at the message's first write); {@link #onSecond}: the link's second one. */
+    boolean routed;
+    boolean onSecond;
 
     /** A request carrying frames that were already written once, to be written again unchanged. */
     static SendRequest resend(int peer, byte[] frames) {
@@ -41,5 +44,7 @@ final class SendRequest {
         this.done = false;
         this.frameOpen = false;
         this.raw = false;
+        this.routed = false;
+        this.onSecond = false;
     }
 }

@@ -86,6 +86,10 @@ public final class Transport implements AutoCloseable {
         for (Link l : links) {
             l.key = l.channel.register(selector, 0, l);
             l.interest = 0;
+            if (l.second != null) {
+                l.second.key = l.second.channel.register(selector, 0, l);
+                l.second.interest = 0;
+            }
         }
         this.active = new Link[Math.max(1, size)]; // every peer's link, plus a relay opened to heal one
         this.writer = new FrameWriter(rank, 0, maxSegment);
@@ -111,6 +115,12 @@ public final class Transport implements AutoCloseable {
     public LinkKind linkKind(int peer) {
         Link l = linkOf[peer];
         return l == null ? null : l.kind;
+    }
+
+    /** TCP connections that carry the traffic with {@code peer}: 2 (a second for the dialer's large messages), 1, or 0. */
+    public int linkConnections(int peer) {
+        Link l = linkOf[peer];
+        return l == null ? 0 : l.second != null ? 2 : 1;
     }
 
     /** What protects the bytes to {@code peer} on the wire ("plain", "AES-128-GCM", a TLS suite), or null for self. */
@@ -420,14 +430,40 @@ public final class Transport implements AutoCloseable {
             // Watch only links that still owe this exchange something: a wake-up costs tens of µs.
             boolean sending = l.activeEpoch == epoch && !l.sendQueue.isEmpty();
             boolean receiving = l.activeEpoch == epoch && l.pendingRecvs > 0;
-            int want = (sending || receiving ? SelectionKey.OP_READ : 0) | (sending ? SelectionKey.OP_WRITE : 0);
-            if (l.interest != want) {
-                l.key.interestOps(want);
-                l.interest = want;
+            if (l.second == null) {
+                watch(l, (sending || receiving ? SelectionKey.OP_READ : 0) | (sending ? SelectionKey.OP_WRITE : 0));
+            } else {
+                watchBoth(l, sending, receiving);
             }
         }
         selector.select(Math.min(remaining, MAX_PARK_MILLIS));
         selector.selectedKeys().clear();
+    }
+
+    private static void watch(Link l, int ops) {
+        if (l.interest != ops) {
+            l.key.interestOps(ops);
+            l.interest = ops;
+        }
+    }
+
+    /**
+     * A link with two connections waits only on the one that can move its bytes now: a readable or writable
+     * connection that is not being used would wake the rank again at once.
+     */
+    private static void watchBoth(Link l, boolean sending, boolean receiving) {
+        SecondConnection second = l.second;
+        SendRequest head = l.sendQueue.peek();
+        boolean writingSecond = sending && head != null && head.onSecond && !second.marker.hasRemaining();
+        boolean readingSecond = second.reading && (sending || receiving);
+        int firstOps = ((sending || receiving) && !second.reading ? SelectionKey.OP_READ : 0)
+                | (sending && !writingSecond ? SelectionKey.OP_WRITE : 0);
+        watch(l, firstOps);
+        int secondOps = (readingSecond ? SelectionKey.OP_READ : 0) | (writingSecond ? SelectionKey.OP_WRITE : 0);
+        if (second.interest != secondOps) {
+            second.key.interestOps(secondOps);
+            second.interest = secondOps;
+        }
     }
 
     /** The one active link still expected to deliver, when no link is still sending; else null. */
@@ -435,8 +471,8 @@ public final class Transport implements AutoCloseable {
         Link only = null;
         for (int i = 0; i < activeCount; i++) {
             Link l = active[i];
-            if (l.brokenBecause != null || !l.sendQueue.isEmpty()) {
-                return null;
+            if (l.brokenBecause != null || !l.sendQueue.isEmpty() || l.readingSecond()) {
+                return null; // (its own selector waits on the first connection only)
             }
             if (l.pendingRecvs > 0) {
                 if (only != null) {

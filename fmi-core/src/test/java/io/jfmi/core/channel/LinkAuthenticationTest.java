@@ -1,6 +1,7 @@
 package io.jfmi.core.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jfmi.core.util.Deadline;
@@ -77,6 +78,41 @@ class LinkAuthenticationTest {
             assertEquals(6, rank0.refused(), "garbage, silence, other job, abandoned handshake, replay, duplicate");
             assertTrue(accepted.get(1).channel().isOpen(), "the genuine link survives the duplicate attempt");
             dialed.get(0).channel().close();
+        }
+    }
+
+    @Test
+    void aPairWithTwoConnectionsSetsUpBothAndRefusesAnOrphanSecond() throws Exception {
+        byte[] key = randomBytes(32);
+        try (DirectLinks rank0 = new DirectLinks(0, "job-b", "127.0.0.1");
+                DirectLinks rank1 = new DirectLinks(1, "job-b", "127.0.0.1")) {
+            rank0.startAccepting(Set.of(1, 2), key, 500);
+            InetSocketAddress port = new InetSocketAddress("127.0.0.1", rank0.port());
+            try (SocketChannel orphan = connect(port)) {
+                byte[] nonce = LinkHello.readChallenge(orphan);
+                new LinkHello(2, 0, LinkHello.SECOND_OF_TWO, JobAuth.linkMac(key, 2, 0, nonce)).writeTo(orphan);
+                assertClosed(orphan, "a second connection whose first never came, even correctly signed");
+            }
+
+            rank1.startAccepting(Set.of(), key, 500);
+            DirectLinks.Established dialed = rank1.dial(List.of(0), table(rank0.port()), "host", 2000,
+                    Deadline.after(Duration.ofSeconds(5)), 1, kind -> true).get(0);
+            DirectLinks.Established accepted = rank0.awaitAccepted(Set.of(1), Deadline.after(Duration.ofSeconds(5)))
+                    .get(1);
+            assertTrue(dialed.second().dialer() && !accepted.second().dialer(), "the dialer writes the second");
+            assertEquals(dialed.channel().getLocalAddress(), accepted.channel().getRemoteAddress(), "first");
+            assertEquals(dialed.second().channel().getLocalAddress(), accepted.second().channel().getRemoteAddress(),
+                    "second");
+            assertTrue(java.util.Arrays.equals(dialed.nonce(), accepted.nonce()));
+            assertTrue(java.util.Arrays.equals(dialed.second().nonce(), accepted.second().nonce()));
+            assertFalse(java.util.Arrays.equals(dialed.nonce(), dialed.second().nonce()), "a nonce each");
+            dialed.second().channel().write(ByteBuffer.wrap(new byte[] {42}));
+            ByteBuffer got = ByteBuffer.allocate(1);
+            LinkHello.readFully(accepted.second().channel(), got);
+            assertEquals(42, got.get(0));
+            assertEquals(1, rank0.refused(), "only the orphan");
+            dialed.close();
+            accepted.close();
         }
     }
 

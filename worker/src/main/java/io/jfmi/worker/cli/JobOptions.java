@@ -64,6 +64,11 @@ public final class JobOptions {
             + "off, punched or all; every rank of the job must say the same (default: punched).")
     public String healLinks = "punched";
 
+    @Option(names = "--one-connection-per-pair", description = "Dialed links (loopback, LAN) carry everything on one "
+            + "connection, without the second one for the dialer's large messages (two large messages crossing on one "
+            + "socket move at about half the speed). Both ends follow the dialer, so ranks need not agree.")
+    public boolean oneConnectionPerPair;
+
     @Option(names = "--link-stall-timeout", paramLabel = "SECONDS", description = "How long a healing link may wait "
             + "with bytes owed and none moving before its peer is asked whether it stalled (default: "
             + "${DEFAULT-VALUE}).")
@@ -118,7 +123,7 @@ public final class JobOptions {
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
-                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks())
+                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks()).secondConnection(!oneConnectionPerPair)
                 .linkStallTimeout(seconds("--link-stall-timeout", linkStallTimeoutSeconds)).build();
     }
 

@@ -1,0 +1,93 @@
+package io.jfmi.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Loopback links with a second connection for the dialer's large messages (the default while every rank has a core)
+ * and with one connection, plain and sealed, carry large messages both ways at once, and large and small messages
+ * mixed on one tag in the order they were sent; each rank reports the layout it got.
+ */
+class LinkLayoutTest {
+
+    @Test
+    void aSecondConnectionIsTheDefaultAndOneConnectionIsKeptWhenAsked() throws Exception {
+        for (boolean two : new boolean[] {true, false}) {
+            for (boolean sealed : new boolean[] {false, true}) {
+                String layout = (two ? "two connections" : "one connection") + (sealed ? ", sealed" : "");
+                List<String> outcomes = ThreadedJob.run(2, b -> b.secondConnection(two).sealLinks(sealed),
+                        comm -> exchangeBothWays(comm, two ? 2 : 1, layout));
+                assertEquals(List.of("ok", "ok"), outcomes, layout);
+            }
+        }
+    }
+
+    @Test
+    void moreRanksThanCoresKeepOneConnection() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(cores <= 4, "needs a machine where cores + 1 ranks in one JVM stay cheap");
+        int n = cores + 1;
+        List<String> outcomes = ThreadedJob.run(n, comm -> exchangeBothWays(comm, 1, n + " ranks on " + cores
+                + " cores"));
+        assertEquals(java.util.Collections.nCopies(n, "ok"), outcomes);
+    }
+
+    @Test
+    void healingLinksKeepOneConnection() throws Exception {
+        List<String> outcomes = ThreadedJob.run(2, b -> b.healLinks(HealLinks.ALL), comm -> {
+            assertEquals(1, comm.linkConnections(1 - comm.rank()), "a healing link resends one stream");
+            return "ok";
+        });
+        assertEquals(List.of("ok", "ok"), outcomes);
+    }
+
+    private static String exchangeBothWays(Communicator comm, int connections, String layout) {
+        int n = comm.size();
+        for (int p = 0; p < n; p++) {
+            assertEquals(p == comm.rank() ? 0 : connections, comm.linkConnections(p), layout + ", link to " + p);
+        }
+        int block = (3 << 20) + 5; // several frames each way, sent while the same pair sends the other way
+        byte[] out = new byte[block * n];
+        for (int p = 0; p < n; p++) {
+            fill(out, p * block, block, comm.rank() * 31L + p);
+        }
+        byte[] in = new byte[block * n];
+        comm.alltoall(DataBuffer.of(out), DataBuffer.of(in));
+        for (int p = 0; p < n; p++) {
+            byte[] expected = new byte[block];
+            fill(expected, 0, block, p * 31L + comm.rank());
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(in, p * block, (p + 1) * block),
+                    layout + ", block from rank " + p);
+        }
+        // Large (two frames) and small messages on one tag, sent to the next rank before receiving any: each
+        // must arrive in the order sent, whichever connection carried it.
+        int next = (comm.rank() + 1) % n;
+        int previous = (comm.rank() + n - 1) % n;
+        int[] sizes = {8, (1 << 20) + 3, 8, 70_000, 0, (1 << 20) + 3, 8};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] message = new byte[sizes[i]];
+            fill(message, 0, message.length, comm.rank() * 1000L + i);
+            comm.send(next, 7, DataBuffer.of(message));
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] got = new byte[sizes[i]];
+            comm.recv(previous, 7, DataBuffer.of(got));
+            byte[] expected = new byte[sizes[i]];
+            fill(expected, 0, expected.length, previous * 1000L + i);
+            assertArrayEquals(expected, got, layout + ", message " + i + " from rank " + previous);
+        }
+        return "ok";
+    }
+
+    private static void fill(byte[] a, int from, int length, long seed) {
+        Random r = new Random(seed);
+        for (int i = 0; i < length; i++) {
+            a[from + i] = (byte) r.nextInt();
+        }
+    }
+}
