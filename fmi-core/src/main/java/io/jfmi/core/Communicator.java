@@ -516,7 +516,7 @@ public final class Communicator implements AutoCloseable {
                 int ranksOnHost = 1 + countSameHost(table, hostId, rank);
                 // A second connection pays off when the two directions' kernel work can run on two cores at once;
                 // with more ranks than cores it measured level or slower (RESULTS.md "A second connection").
-                boolean second = o.secondConnection() && ranksOnHost <= cores;
+                boolean second = o.secondConnection().opens(ranksOnHost, cores);
                 Map<Integer, DirectLinks.Established> dialed = direct.dial(ChannelPlanner.dialTargets(rank, table),
                         table, hostId, o.connectTimeout().toMillis(), deadline, o.maxParallelSetups(),
                         kind -> second && !o.healLinks().covers(kind));

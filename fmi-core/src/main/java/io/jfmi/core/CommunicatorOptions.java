@@ -32,7 +32,7 @@ import java.util.Objects;
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
  *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
  *       link that breaks or stalls mid-job moves to the relay without losing a message; every rank must agree</td></tr>
- *   <tr><td>secondConnection</td><td>true</td><td>while ranks on the host do not outnumber its cores, dialed links
+ *   <tr><td>secondConnection</td><td>AUTO</td><td>while ranks on the host do not outnumber its cores (ON: always), dialed links
  *       (loopback, LAN) that do not heal open a second connection for the dialer's messages of 64 KiB and more:
  *       two large messages crossing on one socket move at about half the speed (benchmarks/RESULTS.md); punched
  *       and relayed links always use one</td></tr>
@@ -67,7 +67,7 @@ public final class CommunicatorOptions {
     private final boolean sealLinks;
     private final boolean tls;
     private final HealLinks healLinks;
-    private final boolean secondConnection;
+    private final SecondConnectionMode secondConnection;
     private final Duration linkStallTimeout;
     private final LinkFault linkFault;
     private final Path tlsTrust;
@@ -184,7 +184,7 @@ public final class CommunicatorOptions {
         return healLinks;
     }
 
-    public boolean secondConnection() {
+    public SecondConnectionMode secondConnection() {
         return secondConnection;
     }
 
@@ -224,7 +224,7 @@ public final class CommunicatorOptions {
         private boolean tls;
         private Path tlsTrust;
         private HealLinks healLinks = HealLinks.PUNCHED;
-        private boolean secondConnection = true;
+        private SecondConnectionMode secondConnection = SecondConnectionMode.AUTO;
         private Duration linkStallTimeout = Duration.ofSeconds(1);
         private LinkFault linkFault;
 
@@ -347,7 +347,7 @@ public final class CommunicatorOptions {
             return this;
         }
 
-        public Builder secondConnection(boolean v) {
+        public Builder secondConnection(SecondConnectionMode v) {
             this.secondConnection = v;
             return this;
         }

@@ -2,7 +2,10 @@ package io.jfmi.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
@@ -20,7 +23,8 @@ class LinkLayoutTest {
         for (boolean two : new boolean[] {true, false}) {
             for (boolean sealed : new boolean[] {false, true}) {
                 String layout = (two ? "two connections" : "one connection") + (sealed ? ", sealed" : "");
-                List<String> outcomes = ThreadedJob.run(2, b -> b.secondConnection(two).sealLinks(sealed),
+                List<String> outcomes = ThreadedJob.run(2, b -> b.secondConnection(two ? SecondConnectionMode.ON
+                        : SecondConnectionMode.OFF).sealLinks(sealed),
                         comm -> exchangeBothWays(comm, two ? 2 : 1, layout));
                 assertEquals(List.of("ok", "ok"), outcomes, layout);
             }
@@ -35,6 +39,36 @@ class LinkLayoutTest {
         List<String> outcomes = ThreadedJob.run(n, comm -> exchangeBothWays(comm, 1, n + " ranks on " + cores
                 + " cores"));
         assertEquals(java.util.Collections.nCopies(n, "ok"), outcomes);
+    }
+
+    @Test
+    void aLinkCutInsideALargeMessageOnTheSecondConnectionFailsBothRanksNamingThePeer() throws Exception {
+        // Rank 1 dials rank 0, so its 8 MiB message goes on the second connection; its link (both connections)
+        // is cut after 3 MiB, inside the message.
+        List<ThreadedJob.Outcome<String>> out = ThreadedJob.runCollectingFailures(2, b -> b
+                .operationTimeout(Duration.ofSeconds(20))
+                .linkFault(b.build().rank() == 1 ? LinkFault.cut(0, 3 << 20) : null), comm -> {
+                    assertEquals(2, comm.linkConnections(1 - comm.rank()));
+                    byte[] message = new byte[8 << 20];
+                    long t0 = System.nanoTime();
+                    try {
+                        if (comm.rank() == 1) {
+                            comm.send(0, 3, DataBuffer.of(message));
+                        } else {
+                            comm.recv(1, 3, DataBuffer.of(message));
+                        }
+                    } finally {
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        assertTrue(ms < 10_000, "rank " + comm.rank() + " took " + ms + " ms to fail");
+                    }
+                    return "finished";
+                });
+        for (int r = 0; r < 2; r++) {
+            Throwable e = out.get(r).error();
+            assertInstanceOf(FmiException.class, e, "rank " + r + ": " + e);
+        }
+        String seenByRank0 = out.get(0).error().getMessage();
+        assertTrue(seenByRank0.contains("rank 1"), seenByRank0);
     }
 
     @Test

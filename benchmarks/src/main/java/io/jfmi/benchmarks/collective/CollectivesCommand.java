@@ -47,10 +47,9 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--seal-links", description = "Ranks seal their direct links (AES-128-GCM).")
     boolean sealLinks;
 
-    @Option(names = "--one-connection-per-pair", description = "Ranks carry everything to a peer on one connection "
-            + "(default: loopback and LAN links add a second one for the dialer's large messages while every rank "
-            + "has a core).")
-    boolean oneConnectionPerPair;
+    @Option(names = "--second-connection", paramLabel = "MODE", description = "Passed to every rank: auto, on or off "
+            + "(see worker run --help; default: ${DEFAULT-VALUE}).")
+    String secondConnection = "auto";
 
     @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 50 µs, "
             + "then yielding); -1 = automatic (default: ${DEFAULT-VALUE}).")
@@ -86,7 +85,7 @@ public final class CollectivesCommand implements Callable<Integer> {
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
                 jvmOpts, algorithms, primeRounds,
-                oneConnectionPerPair ? List.of("--one-connection-per-pair") : List.of());
+                List.of("--second-connection", secondConnection));
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

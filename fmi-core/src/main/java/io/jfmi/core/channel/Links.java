@@ -74,15 +74,18 @@ public final class Links {
         SocketChannel ch = est.channel();
         String description = est.kind().label() + " link to rank " + peer + " (" + est.address()
                 + (est.second() != null ? ", two connections" : "") + ")";
-        LinkIo io = io(ch, est.nonce(), rank, peer, sealKey);
-        if (fault != null) {
-            io = new FaultyIo(io, fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
-        }
+        FaultyIo.Fault failure = fault == null ? null
+                : new FaultyIo.Fault(fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
+        LinkIo io = faulty(io(ch, est.nonce(), rank, peer, sealKey), failure);
         DirectLinks.Second s = est.second();
-        SecondConnection second = s == null ? null
-                : new SecondConnection(s.channel(), io(s.channel(), s.nonce(), rank, peer, sealKey), s.dialer());
+        SecondConnection second = s == null ? null : new SecondConnection(s.channel(),
+                faulty(io(s.channel(), s.nonce(), rank, peer, sealKey), failure), s.dialer());
         return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals,
                 second);
+    }
+
+    private static LinkIo faulty(LinkIo io, FaultyIo.Fault failure) {
+        return failure == null ? io : new FaultyIo(io, failure);
     }
 
     /** The connection's bytes as they are, or sealed with keys from the session key and its handshake's nonce. */

@@ -351,7 +351,7 @@ public final class Transport implements AutoCloseable {
                     }
                     if (!healer.canHeal(l)) {
                         throw new PeerFailureException(ex.describe() + " in job '" + jobId + "' on rank " + rank
-                                + " (this process): " + l.description + " failed: " + e.getMessage(), l.fixedPeer,
+                                + " (this process): " + l.description + " failed: " + reason(e), l.fixedPeer,
                                 e);
                     }
                     healer.linkFailed(l, "error", "connection error: " + e);
@@ -438,6 +438,11 @@ public final class Transport implements AutoCloseable {
         }
         selector.select(Math.min(remaining, MAX_PARK_MILLIS));
         selector.selectedKeys().clear();
+    }
+
+    /** An I/O error's message, or its kind when it has none (a closed channel says nothing else). */
+    private static String reason(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static void watch(Link l, int ops) {

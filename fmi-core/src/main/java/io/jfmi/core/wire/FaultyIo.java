@@ -7,24 +7,51 @@ import java.nio.channels.ClosedChannelException;
 /**
  * A link's byte stream that fails on purpose after a number of written bytes (tests and recovery measurements):
  * it either closes the connection (the peer reads end of stream, this side an error) or freezes it (nothing more is
- * read or written, as when a NAT drops the flow silently).
+ * read or written, as when a NAT drops the flow silently). A link with two connections wraps both around one
+ * {@link Fault}: the bytes of both count, and both fail together.
  */
 public final class FaultyIo implements LinkIo {
+    /** The failure shared by the connections of one link. */
+    public static final class Fault {
+        private final long afterBytes;
+        private final boolean cut;
+        private final java.util.List<LinkIo> connections = new java.util.ArrayList<>();
+        private long written;
+        private boolean tripped;
+
+        public Fault(long afterBytes, boolean cut) {
+            this.afterBytes = afterBytes;
+            this.cut = cut;
+        }
+
+        private void trip() throws IOException {
+            tripped = true;
+            if (cut) {
+                for (LinkIo c : connections) {
+                    c.close();
+                }
+            }
+        }
+    }
+
     private final LinkIo inner;
-    private final long afterBytes;
+    private final Fault fault;
     private final boolean cut;
-    private long written;
-    private boolean tripped;
 
     public FaultyIo(LinkIo inner, long afterBytes, boolean cut) {
+        this(inner, new Fault(afterBytes, cut));
+    }
+
+    public FaultyIo(LinkIo inner, Fault fault) {
         this.inner = inner;
-        this.afterBytes = afterBytes;
-        this.cut = cut;
+        this.fault = fault;
+        this.cut = fault.cut;
+        fault.connections.add(inner);
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (tripped) {
+        if (fault.tripped) {
             if (cut) {
                 throw new ClosedChannelException();
             }
@@ -35,10 +62,10 @@ public final class FaultyIo implements LinkIo {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        if (tripped || written >= afterBytes) {
+        if (fault.tripped || fault.written >= fault.afterBytes) {
             return trip();
         }
-        long allowed = afterBytes - written;
+        long allowed = fault.afterBytes - fault.written;
         long total = 0;
         int[] savedLimits = new int[length];
         for (int i = 0; i < length; i++) {
@@ -56,20 +83,16 @@ public final class FaultyIo implements LinkIo {
                 srcs[offset + i].limit(savedLimits[i]);
             }
         }
-        written += n;
-        if (written >= afterBytes) {
-            tripped = true;
-            if (cut) {
-                inner.close();
-            }
+        fault.written += n;
+        if (fault.written >= fault.afterBytes) {
+            fault.trip();
         }
         return n;
     }
 
     private long trip() throws IOException {
-        tripped = true;
+        fault.trip();
         if (cut) {
-            inner.close();
             throw new ClosedChannelException();
         }
         return 0;
@@ -77,7 +100,7 @@ public final class FaultyIo implements LinkIo {
 
     @Override
     public boolean flush() throws IOException {
-        if (!tripped) {
+        if (!fault.tripped) {
             return inner.flush();
         }
         if (cut) {

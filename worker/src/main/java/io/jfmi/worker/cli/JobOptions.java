@@ -2,6 +2,7 @@ package io.jfmi.worker.cli;
 
 import io.jfmi.core.CommunicatorOptions;
 import io.jfmi.core.HealLinks;
+import io.jfmi.core.SecondConnectionMode;
 import io.jfmi.core.Tuning;
 import io.jfmi.protocol.SecretFile;
 import java.io.IOException;
@@ -64,10 +65,11 @@ public final class JobOptions {
             + "off, punched or all; every rank of the job must say the same (default: punched).")
     public String healLinks = "punched";
 
-    @Option(names = "--one-connection-per-pair", description = "Dialed links (loopback, LAN) carry everything on one "
-            + "connection, without the second one for the dialer's large messages (two large messages crossing on one "
-            + "socket move at about half the speed). Both ends follow the dialer, so ranks need not agree.")
-    public boolean oneConnectionPerPair;
+    @Option(names = "--second-connection", paramLabel = "MODE", description = "Whether dialed links (loopback, LAN) "
+            + "open a second connection for the dialer's messages of 64 KiB and more (two large messages crossing on "
+            + "one socket move at about half the speed): auto (while ranks on the host do not outnumber its cores), "
+            + "on or off. Both ends follow the dialer, so ranks need not agree (default: ${DEFAULT-VALUE}).")
+    public String secondConnection = "auto";
 
     @Option(names = "--link-stall-timeout", paramLabel = "SECONDS", description = "How long a healing link may wait "
             + "with bytes owed and none moving before its peer is asked whether it stalled (default: "
@@ -123,8 +125,17 @@ public final class JobOptions {
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
-                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks()).secondConnection(!oneConnectionPerPair)
+                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks()).secondConnection(secondConnection())
                 .linkStallTimeout(seconds("--link-stall-timeout", linkStallTimeoutSeconds)).build();
+    }
+
+    private SecondConnectionMode secondConnection() {
+        try {
+            return SecondConnectionMode.valueOf(secondConnection.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--second-connection must be auto, on or off, got '" + secondConnection
+                    + "'");
+        }
     }
 
     private HealLinks healLinks() {

@@ -94,6 +94,11 @@ public final class LaunchCommand implements Callable<Integer> {
             + "a local job's links are loopback, so only all makes them keep copies (default: punched).")
     String healLinks;
 
+    @Option(names = "--second-connection", paramLabel = "MODE", description = "Whether the ranks' links open a "
+            + "second connection for large messages: auto (while ranks do not outnumber cores), on or off (see run "
+            + "--help; default: auto).")
+    String secondConnection;
+
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "JVM option for every rank (repeatable; "
             + "default: -Xmx1g -XX:TieredStopAtLevel=1; giving any replaces both).")
     List<String> jvmOpts = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
@@ -101,11 +106,21 @@ public final class LaunchCommand implements Callable<Integer> {
     /** --jvm-opt plus what this launch adds (where the unpacked natives are). */
     private final List<String> rankJvmOpts = new ArrayList<>();
 
+    /** Rejects a bad choice before any data is generated or process started. */
+    private static void checkChoice(String option, String value, String... choices) {
+        if (value != null && !List.of(choices).contains(value.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException(option + " must be " + String.join(", ", List.of(choices)
+                    .subList(0, choices.length - 1)) + " or " + choices[choices.length - 1] + ", got '" + value + "'");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (worldSize < 1 || worldSize > 256) {
             throw new IllegalArgumentException("--world-size must be 1..256 for a local job, got " + worldSize);
         }
+        checkChoice("--heal-links", healLinks, "off", "punched", "all");
+        checkChoice("--second-connection", secondConnection, "auto", "on", "off");
         String id = jobId != null ? jobId : "local-" + System.currentTimeMillis();
         rankJvmOpts.addAll(jvmOpts);
         ClassDataArchive.runningJar().flatMap(ClassDataArchive::usableFor).ifPresent(archive -> {
@@ -128,10 +143,10 @@ public final class LaunchCommand implements Callable<Integer> {
             args.add("--seal-links");
         }
         if (healLinks != null) {
-            if (!List.of("off", "punched", "all").contains(healLinks.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("--heal-links must be off, punched or all, got '" + healLinks + "'");
-            }
             args.addAll(List.of("--heal-links", healLinks));
+        }
+        if (secondConnection != null) {
+            args.addAll(List.of("--second-connection", secondConnection));
         }
         try (LocalServer server = LocalServer.start(tls)) {
             if (tls) {
