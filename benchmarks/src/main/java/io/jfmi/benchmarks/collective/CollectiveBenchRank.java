@@ -4,9 +4,12 @@ import com.google.gson.JsonObject;
 import io.jfmi.core.Communicator;
 import io.jfmi.core.DataBuffer;
 import io.jfmi.core.FmiException;
+import io.jfmi.core.ReduceOp;
 import io.jfmi.core.Warmup;
 import io.jfmi.worker.cli.JobOptions;
 import io.jfmi.worker.json.JsonCodec;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +33,14 @@ public final class CollectiveBenchRank implements Callable<Integer> {
      * (measured: the first large point of a fresh JVM had a p99 of 3-4 ms against 1.1-1.3 ms once warm).
      */
     static final long WARMUP_MIN_NANOS = 500_000_000L;
+    /**
+     * The JVM's own addition to that rule: warming up goes on while any rank's JIT compiled for more than
+     * {@link #JIT_QUIET_MILLIS} during the last block, up to {@link #WARMUP_MAX_NANOS}. With more ranks than cores the
+     * compiler threads of every JVM share the cores with the ranks, and 0.5 s did not see them through (measured: a
+     * 4-rank 1 MiB allreduce timed right after the warm-up 3.5-3.8 ms, the same op again in the same JVMs 2.3-2.5 ms).
+     */
+    static final long JIT_QUIET_MILLIS = 1;
+    static final long WARMUP_MAX_NANOS = 10_000_000_000L;
 
     @Mixin
     JobOptions job;
@@ -111,26 +122,36 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     }
 
     /**
-     * At least {@code warm} calls and {@link #WARMUP_MIN_NANOS}, in blocks of a tenth of {@code warm}; after each block
-     * rank 0 decides whether to go on and broadcasts it, so every rank makes the same calls. Small blocks from the
-     * start matter on the JVM: the broadcast takes code paths the op does not, and a broadcast first seen after the
-     * JIT has compiled the op's path deoptimizes it, which then recompiles during the timed calls (measured: a
-     * first-op barrier p99 of 2.7-8 ms at 4 and 8 ranks against 0.4-0.7 ms).
+     * At least {@code warm} calls and {@link #WARMUP_MIN_NANOS}, and on until no rank's JIT is compiling (see
+     * {@link #JIT_QUIET_MILLIS}), in blocks of a tenth of {@code warm}; after each block the ranks agree (the maximum
+     * of their wishes) whether to go on, so every rank makes the same calls. Small blocks from the start matter on
+     * the JVM: the agreement takes code paths the op does not, and one first seen after the JIT has compiled the
+     * op's path deoptimizes it, which then recompiles during the timed calls (measured: a first-op barrier p99 of
+     * 2.7-8 ms at 4 and 8 ranks against 0.4-0.7 ms).
      */
     private static void warmUp(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int warm) {
         if (warm == 0) {
             return;
         }
         comm.barrier();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean canWatchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
         int block = Math.max(1, warm / 10);
         long[] more = {1};
-        for (int calls = 0; more[0] != 0; calls += block) {
+        long[] anyMore = {1};
+        long compiled = canWatchJit ? jit.getTotalCompilationTime() : 0;
+        for (int calls = 0; anyMore[0] != 0; calls += block) {
             for (int i = 0; i < block; i++) {
                 op.call(comm, buffers);
             }
-            more[0] = calls + block < warm || System.nanoTime() - start < WARMUP_MIN_NANOS ? 1 : 0;
-            comm.bcast(DataBuffer.of(more), 0);
+            long elapsed = System.nanoTime() - start;
+            long compiledNow = canWatchJit ? jit.getTotalCompilationTime() : 0;
+            boolean jitBusy = compiledNow - compiled > JIT_QUIET_MILLIS;
+            compiled = compiledNow;
+            more[0] = calls + block < warm || elapsed < WARMUP_MIN_NANOS || (jitBusy && elapsed < WARMUP_MAX_NANOS)
+                    ? 1 : 0;
+            comm.allreduce(DataBuffer.of(more), DataBuffer.of(anyMore), ReduceOp.MAX);
         }
     }
 
