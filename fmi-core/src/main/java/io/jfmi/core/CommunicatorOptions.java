@@ -32,10 +32,10 @@ import java.util.Objects;
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
  *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
  *       link that breaks or stalls mid-job moves to the relay without losing a message; every rank must agree</td></tr>
- *   <tr><td>secondConnection</td><td>AUTO</td><td>while ranks on the host do not outnumber its cores (ON: always), dialed links
- *       (loopback, LAN) that do not heal open a second connection for the dialer's messages of 64 KiB and more:
- *       two large messages crossing on one socket move at about half the speed (benchmarks/RESULTS.md); punched
- *       and relayed links always use one</td></tr>
+ *   <tr><td>secondConnection</td><td>AUTO</td><td>while ranks on the host do not outnumber its cores (ON:
+ *       always), dialed links (loopback, LAN) that do not heal open a second connection for the dialer's messages
+ *       of 64 KiB and more: two large messages crossing on one socket move at about half the speed
+ *       (benchmarks/RESULTS.md); punched and relayed links always use one</td></tr>
  *   <tr><td>linkStallTimeout</td><td>1 s</td><td>how long both ends of a healing link may wait on it with bytes
  *       owed and none moving before the server declares it stalled</td></tr>
  *   <tr><td>tls</td><td>false</td><td>speak TLS to the rendezvous server (control and relay connections)</td></tr>

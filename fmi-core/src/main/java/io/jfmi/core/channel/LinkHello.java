@@ -15,8 +15,8 @@ import java.security.SecureRandom;
  * second carries the dialer's large messages; see {@link SecondConnection}).
  *
  * <pre>
- * challenge: magic "JFMC" | version | nonce (16 bytes)                                          =&gt; 24 bytes
- * hello:     magic "JFMI" | version | from rank | to rank | role | HMAC-SHA256 (32 bytes)      =&gt; 52 bytes; reply 0x01
+ * challenge: magic "JFMC" | version | nonce (16 bytes)                                     =&gt; 24 bytes
+ * hello:     magic "JFMI" | version | from | to | role | HMAC-SHA256 (32 bytes)             =&gt; 52 bytes; reply 0x01
  * </pre>
  */
 final class LinkHello {

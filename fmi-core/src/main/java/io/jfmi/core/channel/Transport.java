@@ -117,7 +117,7 @@ public final class Transport implements AutoCloseable {
         return l == null ? null : l.kind;
     }
 
-    /** TCP connections that carry the traffic with {@code peer}: 2 (a second for the dialer's large messages), 1, or 0. */
+    /** TCP connections that carry the traffic with {@code peer}: 2 (a second for large messages), 1, or 0. */
     public int linkConnections(int peer) {
         Link l = linkOf[peer];
         return l == null ? 0 : l.second != null ? 2 : 1;

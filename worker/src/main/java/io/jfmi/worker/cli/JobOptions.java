@@ -125,7 +125,8 @@ public final class JobOptions {
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
-                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks()).secondConnection(secondConnection())
+                .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks())
+                .secondConnection(secondConnection())
                 .linkStallTimeout(seconds("--link-stall-timeout", linkStallTimeoutSeconds)).build();
     }
 
