@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -622,10 +623,13 @@ public final class Transport implements AutoCloseable {
             return;
         }
         closed = true;
-        if (failure == null) {
-            HealingLinkCloser.closeAll(links); // an orderly exit must not reset a link that still carries our last bytes
+        // An orderly exit must not reset a link that still carries our last bytes; slow peers' links linger.
+        Set<Link> lingering = failure == null ? HealingLinkCloser.closeAll(links) : Set.of();
+        for (Link l : links) {
+            if (!lingering.contains(l)) {
+                l.closeQuietly();
+            }
         }
-        closeLinks();
         try {
             selector.close();
         } catch (IOException ignored) {
