@@ -566,7 +566,7 @@ public final class Transport implements AutoCloseable {
                 if (failure == null) {
                     failure = e;
                 }
-                closeLinks();
+                closeLinks(Set.of());
             }
         }
         return failure;
@@ -611,9 +611,12 @@ public final class Transport implements AutoCloseable {
         return failure;
     }
 
-    private void closeLinks() {
+    /** Closes every link but those in {@code except} (healing links still draining in the background). */
+    private void closeLinks(Set<Link> except) {
         for (Link l : links) {
-            l.closeQuietly();
+            if (!except.contains(l)) {
+                l.closeQuietly();
+            }
         }
     }
 
@@ -624,12 +627,7 @@ public final class Transport implements AutoCloseable {
         }
         closed = true;
         // An orderly exit must not reset a link that still carries our last bytes; slow peers' links linger.
-        Set<Link> lingering = failure == null ? HealingLinkCloser.closeAll(links) : Set.of();
-        for (Link l : links) {
-            if (!lingering.contains(l)) {
-                l.closeQuietly();
-            }
-        }
+        closeLinks(failure == null ? HealingLinkCloser.closeAll(links) : Set.of());
         try {
             selector.close();
         } catch (IOException ignored) {

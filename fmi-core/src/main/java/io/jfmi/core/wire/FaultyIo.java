@@ -36,7 +36,6 @@ public final class FaultyIo implements LinkIo {
 
     private final LinkIo inner;
     private final Fault fault;
-    private final boolean cut;
 
     public FaultyIo(LinkIo inner, long afterBytes, boolean cut) {
         this(inner, new Fault(afterBytes, cut));
@@ -45,14 +44,13 @@ public final class FaultyIo implements LinkIo {
     public FaultyIo(LinkIo inner, Fault fault) {
         this.inner = inner;
         this.fault = fault;
-        this.cut = fault.cut;
         fault.connections.add(inner);
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         if (fault.tripped) {
-            if (cut) {
+            if (fault.cut) {
                 throw new ClosedChannelException();
             }
             return 0;
@@ -92,7 +90,7 @@ public final class FaultyIo implements LinkIo {
 
     private long trip() throws IOException {
         fault.trip();
-        if (cut) {
+        if (fault.cut) {
             throw new ClosedChannelException();
         }
         return 0;
@@ -103,7 +101,7 @@ public final class FaultyIo implements LinkIo {
         if (!fault.tripped) {
             return inner.flush();
         }
-        if (cut) {
+        if (fault.cut) {
             throw new ClosedChannelException();
         }
         return true;
