@@ -4,12 +4,14 @@
  *   OPS   comma list of barrier,bcast,allgather,reduce,allreduce,alltoall
  *   SIZES comma list of bytes per rank (multiples of 8; alltoall: bytes per peer)
  * Every rank times each call; every rank prints one line per op and size:
- *   PART {"system":"openmpi","ranks":N,"rank":R,"op":"...","bytes":B,"iterations":I,"mean_us":..,"p50_us":..,"p99_us":..}
+ *   PART {"system":"openmpi","ranks":N,"rank":R,"op":"...","bytes":B,"iterations":I,"mean_us":..,"p50_us":..,
+ *         "p99_us":..,"cpu_us":..}   (cpu_us: the process's CPU time per timed call)
  */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -22,6 +24,13 @@ static int scaled(int requested, int floor, long bytes, int n, long budget) {
     long cap = budget / (bytes * n);
     if (cap < floor) cap = floor;
     return (int)(cap < requested ? cap : requested);
+}
+
+/* CPU time of the whole process (every thread, user and system) in microseconds, as the JVM ranks report it. */
+static double cpu_us(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
 static int split(char *s, char **out, int max) {
@@ -86,17 +95,19 @@ int main(int argc, char **argv) {
             warm_up(ops[o], s, r, count, n, warm_here);
             MPI_Barrier(MPI_COMM_WORLD);
             double sum = 0;
+            double cpu0 = cpu_us();
             for (int i = 0; i < iters_here; i++) {
                 double t0 = MPI_Wtime();
                 call(ops[o], s, r, count, n);
                 lat[i] = (MPI_Wtime() - t0) * 1e6;
                 sum += lat[i];
             }
+            double cpu = (cpu_us() - cpu0) / iters_here;
             qsort(lat, iters_here, sizeof(double), cmp_double);
             printf("PART {\"system\":\"openmpi\",\"ranks\":%d,\"rank\":%d,\"op\":\"%s\",\"bytes\":%ld,"
-                   "\"iterations\":%d,\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n",
+                   "\"iterations\":%d,\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"cpu_us\":%.3f}\n",
                    n, rank, ops[o], bytes, iters_here, sum / iters_here, lat[iters_here / 2],
-                   lat[(int)(iters_here * 0.99)]);
+                   lat[(int)(iters_here * 0.99)], cpu);
             fflush(stdout);
             free(s);
             free(r);

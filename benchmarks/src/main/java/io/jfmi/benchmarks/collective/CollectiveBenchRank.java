@@ -109,17 +109,25 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         return (int) Math.min(requested, Math.max(floor, budget / (bytes * n)));
     }
 
-    private Histogram time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {
+    private Timed time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {
         warmUp(comm, op, buffers, warm);
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         comm.barrier();
+        long cpu0 = ProcessCpu.nanos();
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             op.call(comm, buffers);
             h.recordValue(Math.max(1, System.nanoTime() - t0));
         }
-        return h;
+        long cpu = ProcessCpu.nanos() - cpu0;
+        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters);
     }
+
+    /** Latencies of the timed calls, and the process's CPU time per call in ns (0 if the JVM cannot tell). */
+    private record Timed(Histogram latency, double cpuNanosPerCall) {
+    }
+
+
 
     /**
      * At least {@code warm} calls and {@link #WARMUP_MIN_NANOS}, and on until no rank's JIT is compiling (see
@@ -155,9 +163,10 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         }
     }
 
-    private void report(Communicator comm, BenchOp op, int size, int iters, Histogram h) {
-        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99)};
-        double[] all = comm.rank() == 0 ? new double[3 * comm.size()] : null;
+    private void report(Communicator comm, BenchOp op, int size, int iters, Timed timed) {
+        Histogram h = timed.latency();
+        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), timed.cpuNanosPerCall()};
+        double[] all = comm.rank() == 0 ? new double[4 * comm.size()] : null;
         comm.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
         if (comm.rank() != 0) {
             return;
@@ -165,13 +174,15 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         double meanSum = 0;
         double p50 = 0;
         double p99 = 0;
+        double cpuSum = 0;
         for (int r = 0; r < comm.size(); r++) {
-            meanSum += all[3 * r];
-            p50 = Math.max(p50, all[3 * r + 1]);
-            p99 = Math.max(p99, all[3 * r + 2]);
+            meanSum += all[4 * r];
+            p50 = Math.max(p50, all[4 * r + 1]);
+            p99 = Math.max(p99, all[4 * r + 2]);
+            cpuSum += all[4 * r + 3];
         }
         ResultRow row = new ResultRow("jfmi", comm.size(), op.label(), size, iters, meanSum / comm.size() / 1000.0,
-                p50 / 1000.0, p99 / 1000.0);
+                p50 / 1000.0, p99 / 1000.0, cpuSum / comm.size() / 1000.0);
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
         line.addProperty("verified", verify);
         System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));

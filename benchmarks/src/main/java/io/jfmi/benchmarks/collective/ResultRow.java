@@ -8,9 +8,18 @@ import java.util.Locale;
 /**
  * One measured (system, ranks, op, size) point, parsed from the JSON object of a RESULT or PART line (jfmi's
  * ranks, osu_coll.c and gloo_coll.py all print one); keys in snake_case, extra keys (e.g. "verified") ignored.
+ *
+ * @param cpuUs CPU time (user + system, every thread of the process) per timed call, averaged over ranks; 0 when
+ *              not measured. With more ranks than cores the wall time of a call is bound by the CPU time all ranks
+ *              spend on it, so this says where a gap comes from: more work per call, or waiting.
  */
 public record ResultRow(String system, int ranks, String op, long bytes, int iterations, double meanUs,
-        double p50Us, double p99Us) {
+        double p50Us, double p99Us, double cpuUs) {
+
+    public ResultRow(String system, int ranks, String op, long bytes, int iterations, double meanUs, double p50Us,
+            double p99Us) {
+        this(system, ranks, op, bytes, iterations, meanUs, p50Us, p99Us, 0);
+    }
 
     public static ResultRow parse(String json) {
         return JsonCodec.bind(JsonCodec.parseObject(json, "result line"), ResultRow.class, "result line '" + json + "'",
@@ -19,11 +28,11 @@ public record ResultRow(String system, int ranks, String op, long bytes, int ite
 
     public static String table(List<ResultRow> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-8s %5s %-10s %8s %11s %11s %11s%n", "system", "ranks", "op", "bytes",
-                "mean(us)", "p50(us)", "p99(us)"));
+        sb.append(String.format(Locale.ROOT, "%-8s %5s %-10s %8s %11s %11s %11s %11s%n", "system", "ranks", "op",
+                "bytes", "mean(us)", "p50(us)", "p99(us)", "cpu(us)"));
         for (ResultRow r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-8s %5d %-10s %8s %11.2f %11.2f %11.2f%n", r.system, r.ranks, r.op,
-                    Sizes.format(r.bytes), r.meanUs, r.p50Us, r.p99Us));
+            sb.append(String.format(Locale.ROOT, "%-8s %5d %-10s %8s %11.2f %11.2f %11.2f %11s%n", r.system, r.ranks,
+                    r.op, Sizes.format(r.bytes), r.meanUs, r.p50Us, r.p99Us, r.cpuText()));
         }
         return sb.toString();
     }
@@ -38,15 +47,21 @@ public record ResultRow(String system, int ranks, String op, long bytes, int ite
         double mean = parts.stream().mapToDouble(ResultRow::meanUs).average().orElse(0);
         double p50 = parts.stream().mapToDouble(ResultRow::p50Us).max().orElse(0);
         double p99 = parts.stream().mapToDouble(ResultRow::p99Us).max().orElse(0);
-        return new ResultRow(first.system, first.ranks, first.op, first.bytes, first.iterations, mean, p50, p99);
+        double cpu = parts.stream().mapToDouble(ResultRow::cpuUs).average().orElse(0);
+        return new ResultRow(first.system, first.ranks, first.op, first.bytes, first.iterations, mean, p50, p99, cpu);
     }
 
     public static String csv(List<ResultRow> rows) {
-        StringBuilder sb = new StringBuilder("system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us\n");
+        StringBuilder sb = new StringBuilder("system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us,cpu_us\n");
         for (ResultRow r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.3f,%.3f,%.3f%n", r.system, r.ranks, r.op, r.bytes,
-                    r.iterations, r.meanUs, r.p50Us, r.p99Us));
+            sb.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.3f,%.3f,%.3f,%.3f%n", r.system, r.ranks, r.op,
+                    r.bytes, r.iterations, r.meanUs, r.p50Us, r.p99Us, r.cpuUs));
         }
         return sb.toString();
+    }
+
+    /** CPU µs per call for tables, "-" when not measured. */
+    public String cpuText() {
+        return cpuUs > 0 ? String.format(Locale.ROOT, "%.2f", cpuUs) : "-";
     }
 }

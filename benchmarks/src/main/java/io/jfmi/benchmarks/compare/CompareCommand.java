@@ -117,8 +117,8 @@ public final class CompareCommand implements Callable<Integer> {
         rows.stream().filter(r -> r.system().equals("tcp-floor")).findFirst().ifPresent(f -> sb.append(String.format(
                 Locale.ROOT, "loopback floor (C, blocking TCP ping-pong, 8 B): round trip mean %.2f us, p50 %.2f us%n",
                 f.meanUs(), f.p50Us())));
-        sb.append(String.format(Locale.ROOT, "%5s %-10s %6s %11s %11s %11s %13s %10s%n", "ranks", "op", "bytes",
-                "jfmi(us)", "openmpi(us)", "gloo(us)", "jfmi/openmpi", "jfmi/gloo"));
+        sb.append(String.format(Locale.ROOT, "%5s %-10s %6s %11s %11s %11s %13s %10s %13s%n", "ranks", "op", "bytes",
+                "jfmi(us)", "openmpi(us)", "gloo(us)", "jfmi/openmpi", "jfmi/gloo", "cpu j/openmpi"));
         Map<String, Map<String, ResultRow>> points = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             if (!r.system().startsWith("tcp-")) {
@@ -131,8 +131,9 @@ public final class CompareCommand implements Callable<Integer> {
             Optional<ResultRow> j = Optional.ofNullable(p.get("jfmi"));
             Optional<ResultRow> m = Optional.ofNullable(p.get("openmpi"));
             Optional<ResultRow> g = Optional.ofNullable(p.get("gloo"));
-            sb.append(String.format(Locale.ROOT, "%5d %-10s %6s %11s %11s %11s %13s %10s%n", any.ranks(), any.op(),
-                    Sizes.format(any.bytes()), us(j), us(m), us(g), ratio(j, m), ratio(j, g)));
+            sb.append(String.format(Locale.ROOT, "%5d %-10s %6s %11s %11s %11s %13s %10s %13s%n", any.ranks(),
+                    any.op(), Sizes.format(any.bytes()), us(j), us(m), us(g), ratio(j, m), ratio(j, g),
+                    cpuRatio(j, m)));
         }
         sb.append(exchangeTable(rows));
         return sb.toString();
@@ -186,6 +187,14 @@ public final class CompareCommand implements Callable<Integer> {
 
     private static String us(Optional<ResultRow> r) {
         return r.map(x -> String.format(Locale.ROOT, "%.2f", x.meanUs())).orElse("-");
+    }
+
+    /** CPU time per call, jfmi over the peer: above 1 with more ranks than cores means more work, not waiting. */
+    private static String cpuRatio(Optional<ResultRow> a, Optional<ResultRow> b) {
+        if (a.isEmpty() || b.isEmpty() || a.get().cpuUs() <= 0 || b.get().cpuUs() <= 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2fx", a.get().cpuUs() / b.get().cpuUs());
     }
 
     private static String ratio(Optional<ResultRow> a, Optional<ResultRow> b) {
