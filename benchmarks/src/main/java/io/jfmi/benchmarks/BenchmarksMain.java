@@ -2,6 +2,7 @@ package io.jfmi.benchmarks;
 
 import io.jfmi.benchmarks.coldstart.ColdStartCommand;
 import io.jfmi.benchmarks.collective.CollectivesCommand;
+import io.jfmi.benchmarks.collective.PairedCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
@@ -17,7 +18,8 @@ import picocli.CommandLine;
 /** {@code java -jar benchmarks.jar <benchmark>}. */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "jfmi benchmarks 0.1.0",
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
-        subcommands = {CollectivesCommand.class, CompareCommand.class, ConnectCommand.class, InferenceCommand.class,
+        subcommands = {CollectivesCommand.class, PairedCommand.class, CompareCommand.class, ConnectCommand.class,
+            InferenceCommand.class,
             ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class, RelaySoakCommand.class,
             LinkSecurityCommand.class, HealingCostCommand.class,
             CommandLine.HelpCommand.class})

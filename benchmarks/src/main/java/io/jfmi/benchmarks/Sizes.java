@@ -1,6 +1,7 @@
 package io.jfmi.benchmarks;
 
-import java.util.Locale;
+import io.jfmi.worker.cli.BinarySizes;
+import java.util.List;
 
 /** Parses byte sizes such as 8, 1K, 64K, 1M (binary units). */
 public final class Sizes {
@@ -8,23 +9,18 @@ public final class Sizes {
     }
 
     public static int parse(String s) {
-        String t = s.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (t.endsWith("K")) {
-            unit = 1024;
-        } else if (t.endsWith("M")) {
-            unit = 1024 * 1024;
-        }
-        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            long v = Long.parseLong(digits) * unit;
-            if (v < 0 || v > (1L << 30)) {
-                throw new IllegalArgumentException("size " + s + " outside 0..1G");
+        return BinarySizes.parse(s);
+    }
+
+    /** Message sizes of the collective benchmarks: each a whole number of 8-byte elements. */
+    public static List<Integer> parseCollectiveSizes(List<String> sizes) {
+        List<Integer> bytes = sizes.stream().map(Sizes::parse).toList();
+        for (int b : bytes) {
+            if (b % 8 != 0) {
+                throw new IllegalArgumentException("size " + b + " is not a multiple of 8 bytes");
             }
-            return (int) v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("size '" + s + "' is not a number with an optional K or M suffix");
         }
+        return bytes;
     }
 
     /** 8 -> "8", 1024 -> "1K", 1048576 -> "1M". */

@@ -72,12 +72,7 @@ public final class CollectivesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> bytes = sizes.stream().map(Sizes::parse).toList();
-        for (int b : bytes) {
-            if (b % 8 != 0) {
-                throw new IllegalArgumentException("size " + b + " is not a multiple of 8 bytes");
-            }
-        }
+        List<Integer> bytes = Sizes.parseCollectiveSizes(sizes);
         ops.forEach(BenchOp::parse);
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");

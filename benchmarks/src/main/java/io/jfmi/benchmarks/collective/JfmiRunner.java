@@ -63,13 +63,23 @@ public final class JfmiRunner {
             args.add("--algorithm");
             args.add(String.join(",", plan.algorithms()));
         }
+        return runRanks(CollectiveBenchRank.class, args, ranks, plan.jvmOpts(), plan.tls());
+    }
+
+    /**
+     * Starts a local server and {@code ranks} JVMs running {@code rankMain} with {@code args} (and the job options),
+     * and returns the rows rank 0 printed as RESULT lines; other output goes to stderr, tagged by rank.
+     */
+    static List<ResultRow> runRanks(Class<?> rankMain, List<String> rankArgs, int ranks, List<String> jvmOpts,
+            boolean tls) throws Exception {
+        List<String> args = new ArrayList<>(rankArgs);
         List<String> results = Collections.synchronizedList(new ArrayList<>());
-        try (LocalServer server = LocalServer.start(plan.tls())) {
-            if (plan.tls()) {
+        try (LocalServer server = LocalServer.start(tls)) {
+            if (tls) {
                 args.addAll(List.of("--tls-trust", server.trustFile().toString()));
             }
-            RankProcesses.Spec spec = new RankProcesses.Spec(ranks, plan.jvmOpts(), CollectiveBenchRank.class.getName(),
-                    args, server.address(), "bench-" + ranks, server.secretFile(), Duration.ofMinutes(30),
+            RankProcesses.Spec spec = new RankProcesses.Spec(ranks, jvmOpts, rankMain.getName(), args,
+                    server.address(), "bench-" + ranks, server.secretFile(), Duration.ofMinutes(30),
                     Duration.ofSeconds(30));
             RankProcesses.Outcome outcome = RankProcesses.run(spec, (rank, line) -> {
                 if (line.startsWith(CollectiveBenchRank.RESULT_PREFIX)) {

@@ -1,0 +1,157 @@
+package io.jfmi.benchmarks.collective;
+
+import com.google.gson.JsonObject;
+import io.jfmi.core.Communicator;
+import io.jfmi.core.DataBuffer;
+import io.jfmi.core.FmiException;
+import io.jfmi.core.ReduceOp;
+import io.jfmi.worker.cli.JobOptions;
+import io.jfmi.worker.json.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * One rank of the paired benchmark (started by {@link PairedCommand}): joins the job twice, as setting A (its own
+ * options) and as setting B (the same options and {@code --b-args}, in a job named after A's with "-b"), then times
+ * every op and size on A and on B in alternating blocks. Both settings share the process, its JIT and the minute
+ * of the machine, so their difference is measured, not the machine's drift between two runs.
+ */
+@Command(name = "paired-bench-rank", mixinStandardHelpOptions = true)
+public final class PairedBenchRank implements Callable<Integer> {
+    @Mixin
+    JobOptions job;
+
+    @Option(names = "--ops", split = ",", required = true)
+    List<String> ops;
+
+    @Option(names = "--sizes", split = ",", required = true)
+    List<Integer> sizes;
+
+    @Option(names = "--calls", required = true, description = "Calls per block (shrunk for large messages).")
+    int calls;
+
+    @Option(names = "--rounds", required = true, description = "Blocks of each setting, alternating.")
+    int rounds;
+
+    @Option(names = "--b-args", required = true, description = "Worker options setting B adds to A's.")
+    String bArgs;
+
+    private String[] ownArgs;
+
+    public static void main(String[] args) {
+        PairedBenchRank rank = new PairedBenchRank();
+        rank.ownArgs = args;
+        System.exit(new CommandLine(rank).execute(args));
+    }
+
+    /** Only the job options of a rank's command line; the benchmark's own are left unmatched. */
+    @Command(name = "setting-b")
+    static final class SettingB {
+        @Mixin
+        JobOptions job;
+
+        @Unmatched
+        List<String> rest;
+    }
+
+    /** Setting B's job options: this rank's command line with {@code --b-args} appended (later options win). */
+    static JobOptions settingB(String[] rankArgs, String bArgs) {
+        List<String> args = new ArrayList<>(List.of(rankArgs));
+        args.addAll(List.of(bArgs.trim().split("\\s+")));
+        SettingB b = new SettingB();
+        new CommandLine(b).setUnmatchedArgumentsAllowed(true).setOverwrittenOptionsAllowed(true)
+                .parseArgs(args.toArray(String[]::new));
+        b.job.job = b.job.job + "-b";
+        return b.job;
+    }
+
+    @Override
+    public Integer call() {
+        JobOptions b = settingB(ownArgs, bArgs);
+        try (Communicator onA = Communicator.connect(job.toCommunicatorOptions());
+                Communicator onB = Communicator.connect(b.toCommunicatorOptions())) {
+            Communicator[] settings = {onA, onB};
+            for (String name : ops) {
+                BenchOp op = BenchOp.parse(name);
+                for (int size : op == BenchOp.BARRIER ? List.of(0) : sizes) {
+                    BenchOp.Buffers buffers = new BenchOp.Buffers(size, onA.size());
+                    int block = CollectiveBenchRank.scaled(calls, 5, size, onA.size(), 1L << 27);
+                    warmUp(settings, op, buffers, block);
+                    Histogram[] latency = {new Histogram(3_600_000_000_000L, 3), new Histogram(3_600_000_000_000L, 3)};
+                    long[] cpu = new long[2];
+                    for (int round = 0; round < rounds; round++) {
+                        for (int s = 0; s < 2; s++) {
+                            cpu[s] += timeBlock(settings[s], op, buffers, block, latency[s]);
+                        }
+                    }
+                    long timed = (long) rounds * block;
+                    report(onA, "A", op, size, timed, latency[0], cpu[0]);
+                    report(onA, "B", op, size, timed, latency[1], cpu[1]);
+                }
+            }
+            return 0;
+        } catch (FmiException e) {
+            System.out.println("rank " + job.rank + " failed: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /**
+     * Alternating blocks on both settings for at least {@link CollectiveBenchRank#WARMUP_MIN_NANOS}, and three
+     * blocks each at least; the ranks agree on A when to stop, so every rank makes the same calls.
+     */
+    private static void warmUp(Communicator[] settings, BenchOp op, BenchOp.Buffers buffers, int block) {
+        long start = System.nanoTime();
+        long[] more = {1};
+        long[] anyMore = {1};
+        for (int blocks = 1; anyMore[0] != 0; blocks++) {
+            for (Communicator c : settings) {
+                for (int i = 0; i < block; i++) {
+                    op.call(c, buffers);
+                }
+            }
+            more[0] = blocks < 3 || System.nanoTime() - start < CollectiveBenchRank.WARMUP_MIN_NANOS ? 1 : 0;
+            settings[0].allreduce(DataBuffer.of(more), DataBuffer.of(anyMore), ReduceOp.MAX);
+        }
+    }
+
+    /** Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. */
+    private static long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
+            Histogram latency) {
+        c.barrier();
+        long cpu0 = ProcessCpu.nanos();
+        for (int i = 0; i < block; i++) {
+            long t0 = System.nanoTime();
+            op.call(c, buffers);
+            latency.recordValue(Math.max(1, System.nanoTime() - t0));
+        }
+        return ProcessCpu.nanos() - cpu0;
+    }
+
+    /** Rank 0 prints the point for one setting: mean and CPU averaged over ranks, p50 and p99 of the slowest. */
+    private static void report(Communicator c, String setting, BenchOp op, int size, long timed, Histogram h,
+            long cpuNanos) {
+        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+            cpuNanos < 0 ? 0 : (double) cpuNanos / timed};
+        double[] all = c.rank() == 0 ? new double[4 * c.size()] : null;
+        c.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
+        if (all == null) {
+            return;
+        }
+        List<ResultRow> parts = new ArrayList<>();
+        for (int r = 0; r < c.size(); r++) {
+            parts.add(new ResultRow(setting, c.size(), op.label(), size, (int) timed, all[4 * r] / 1000,
+                    all[4 * r + 1] / 1000, all[4 * r + 2] / 1000, all[4 * r + 3] / 1000));
+        }
+        JsonObject line = JsonCodec.COMPACT.toJsonTree(ResultRow.combine(parts)).getAsJsonObject();
+        System.out.println(CollectiveBenchRank.RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
+        System.out.flush();
+    }
+}
