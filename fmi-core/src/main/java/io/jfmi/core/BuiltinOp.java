@@ -20,6 +20,11 @@ enum BuiltinOp implements ReduceOp {
     }
 
     @Override
+    public boolean elementwise() {
+        return true;
+    }
+
+    @Override
     public void apply(ByteBuffer l, ByteBuffer r, ByteBuffer out, DataType type, int count) {
         ReduceKernels.apply(this, l, r, out, type, count);
     }

@@ -26,6 +26,15 @@ public interface ReduceOp {
 
     void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count);
 
+    /**
+     * Whether element i of the result depends on element i of the inputs only, so a large reduction may fold the
+     * vector piece by piece as it arrives (and in other pieces than the caller's). False unless the op says so:
+     * a whole-vector op (e.g. 2x2 matrices stored as 4 doubles) must see whole vectors.
+     */
+    default boolean elementwise() {
+        return false;
+    }
+
     /** Whole-vector user function; see {@link ReduceOp} for the buffer contract. */
     @FunctionalInterface
     interface VectorFunction {
@@ -34,6 +43,11 @@ public interface ReduceOp {
 
     /** A user op over whole vectors, e.g. a product of 2x2 matrices stored as 4 doubles each. */
     static ReduceOp custom(String name, boolean commutative, boolean associative, VectorFunction f) {
+        return userOp(name, commutative, associative, false, f);
+    }
+
+    private static ReduceOp userOp(String name, boolean commutative, boolean associative, boolean elementwise,
+            VectorFunction f) {
         return new ReduceOp() {
             @Override
             public String name() {
@@ -51,6 +65,11 @@ public interface ReduceOp {
             }
 
             @Override
+            public boolean elementwise() {
+                return elementwise;
+            }
+
+            @Override
             public void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count) {
                 f.apply(left, right, out, type, count);
             }
@@ -64,7 +83,7 @@ public interface ReduceOp {
 
     /** An element-wise user op on DOUBLE data. */
     static ReduceOp ofDoubles(String name, boolean commutative, DoubleBinaryOperator f) {
-        return custom(name, commutative, true, (l, r, out, type, count) -> {
+        return userOp(name, commutative, true, true, (l, r, out, type, count) -> {
             if (type != DataType.DOUBLE) {
                 throw new IllegalArgumentException("op " + name + " is defined for DOUBLE, not " + type);
             }

@@ -36,7 +36,14 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     public static final long DEFAULT_ALLREDUCE_RING_MIN_BYTES_TWO_RANKS = 1024 * 1024;
     public static final long DEFAULT_BCAST_LARGE_MIN_BYTES = 256 * 1024;
     public static final long DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES = 64 * 1024;
-    public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
+    /**
+     * Measured 2026-12-02 with {@code benchmarks paired} (both settings in the same rank JVMs, benchmarks/RESULTS.md):
+     * 512 KiB against 256 KiB took 0.77-0.99x the time of reduce and 0.89-0.97x of allreduce from 1 to 16 MiB at 2
+     * and 4 ranks; 1 MiB against 512 KiB was level for allreduce and slower for a 1 MiB reduce (one segment: no
+     * pipeline). Each segment is a message and a step of its own, which costs more than the overlap saves below
+     * this size.
+     */
+    public static final int DEFAULT_SEGMENT_BYTES = 512 * 1024;
     /**
      * With AUTO, a reduce of at most this many bytes over at most {@link #REDUCE_LINEAR_MAX_RANKS} ranks is linear
      * (every rank sends to the root at once): measured 2026-12-01 (benchmarks/RESULTS.md), 8 B and 1 KiB at 4 and 8

@@ -84,6 +84,29 @@ class MoreCollectivesTest {
         }
     }
 
+    /** x op y = y: associative, not commutative, element-wise; a reduce must return the last rank's vector. */
+    static final ReduceOp LAST = ReduceOp.ofDoubles("last", false, (x, y) -> y);
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 8})
+    void largeReducesGoUpTheTreeInSegmentsToEveryRoot(int n) throws Exception {
+        int count = 40_001; // 20 segments of 16 KiB, the last one short
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, LAST}) {
+            for (int root = 0; root < n; root++) {
+                int theRoot = root;
+                List<double[]> results = ThreadedJob.run(n,
+                        b -> b.tuning(Tuning.defaults().withSegmentBytes(16 * 1024)), comm -> {
+                            double[] out = comm.rank() == theRoot ? new double[count] : null;
+                            comm.reduce(DataBuffer.of(vector(comm.rank(), count)),
+                                    out == null ? null : DataBuffer.of(out), op, theRoot);
+                            return out;
+                        });
+                double[] expected = op == LAST ? vector(n - 1, count) : sumOver(n, count);
+                assertArrayEquals(expected, results.get(root), 1e-6, op.name() + " to root " + root);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {3, 4})
     void fourMebibyteAllreduceInSegments(int n) throws Exception {

@@ -55,6 +55,20 @@ class WorkerCliTest {
     }
 
     @Test
+    void aBadSegmentSizeIsNamed() throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
+        java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
+        for (String[] bad : new String[][] {{"512", "at least 1K"}, {"lots", "'lots' is not a number"}}) {
+            int[] code = new int[1];
+            String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous",
+                    "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "0", "--world-size", "1",
+                    "--segment-bytes", bad[0]));
+            assertEquals(64, code[0], io[1]);
+            assertTrue(io[1].contains("--segment-bytes") && io[1].contains(bad[1]), io[1]);
+        }
+    }
+
+    @Test
     void inferenceWithoutDataNamesTheOption() {
         int[] code = new int[1];
         String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--rendezvous", "127.0.0.1:1", "--job",

@@ -8,6 +8,7 @@ import io.jfmi.core.util.ByteSizes;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Reduce to a root.
@@ -17,7 +18,11 @@ import java.nio.ByteBuffer;
  *       whose bit k is set sends its partial result to rank - 2^k and stops; the others fold in the partial of
  *       rank + 2^k on the right. Partials always cover contiguous rank ranges, left before right, so the result
  *       is in rank order. For non-commutative ops the tree is rooted at rank 0 (where relative order is real
- *       order) and the result is then sent to the root.</li>
+ *       order) and the result is then sent to the root. Vectors of an element-wise op larger than one segment
+ *       ({@code Tuning.segmentBytes}) go through the tree segment by segment: a rank folds segment s of its
+ *       children and passes it up while segment s + 1 is on its way, so the tree's levels work at once instead of
+ *       each waiting for the whole vector of the level below. The first fold reads this rank's input directly,
+ *       and the root folds into the caller's output: no copies besides the transfers and folds.</li>
  *   <li>{@code linear}: the root receives every contribution and folds them strictly left to right; the only
  *       correct choice for non-associative ops.</li>
  * </ul>
@@ -52,25 +57,12 @@ public final class Reduce {
         int rank = ctx.rank();
         int bytes = count * type.size();
         int treeRoot = op.commutative() ? root : 0;
-        ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
-        ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
-        LocalCopy.copy(in, 0, acc, 0, bytes);
-        int vr = (rank - treeRoot + n) % n;
-        int round = 0;
-        for (int mask = 1; mask < n; mask <<= 1, round++) {
-            if ((vr & mask) != 0) {
-                ex.send((vr - mask + treeRoot) % n, ctx.tag(round), acc, 0, bytes);
-                ex.await();
-                break;
-            }
-            if (vr + mask < n) {
-                ex.recv((vr + mask + treeRoot) % n, ctx.tag(round), incoming, 0, bytes);
-                ex.await();
-                op.apply(acc, incoming, acc, type, count);
-            }
-        }
+        int seg = Segments.size(ctx.tuning().segmentBytes(), type.size());
+        ByteBuffer acc = op.elementwise() && bytes > seg
+                ? pipelined(ctx, ex, in, out, type, bytes, op, root, treeRoot, seg)
+                : wholeVectors(ctx, ex, in, out, type, count, op, treeRoot);
         if (treeRoot == root) {
-            if (rank == root) {
+            if (rank == root && acc != out) {
                 LocalCopy.copy(acc, 0, out, 0, bytes);
             }
             return;
@@ -84,6 +76,80 @@ public final class Reduce {
             ex.recv(treeRoot, handOver, out, 0, bytes);
             ex.await();
         }
+    }
+
+    /** The tree on whole vectors; returns this rank's partial (the result on the tree root). */
+    private static ByteBuffer wholeVectors(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out,
+            DataType type, int count, ReduceOp op, int treeRoot) {
+        int n = ctx.size();
+        int bytes = count * type.size();
+        ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
+        ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
+        LocalCopy.copy(in, 0, acc, 0, bytes);
+        int vr = (ctx.rank() - treeRoot + n) % n;
+        int round = 0;
+        for (int mask = 1; mask < n; mask <<= 1, round++) {
+            if ((vr & mask) != 0) {
+                ex.send((vr - mask + treeRoot) % n, ctx.tag(round), acc, 0, bytes);
+                ex.await();
+                break;
+            }
+            if (vr + mask < n) {
+                ex.recv((vr + mask + treeRoot) % n, ctx.tag(round), incoming, 0, bytes);
+                ex.await();
+                op.apply(acc, incoming, acc, type, count);
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * The tree segment by segment (see the class comment); returns this rank's partial, which on the root of a
+     * commutative op's tree is {@code out} itself. Children are taken in round order, so each fold still puts the
+     * left partial before the right one; the send of a folded segment completes while the next one is received.
+     * A rank without children posts all its segments at once, straight from its input.
+     */
+    private static ByteBuffer pipelined(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out,
+            DataType type, int bytes, ReduceOp op, int root, int treeRoot, int seg) {
+        int n = ctx.size();
+        int vr = (ctx.rank() - treeRoot + n) % n;
+        int parentMask = Integer.lowestOneBit(vr); // 0 on the tree root
+        int parent = vr == 0 ? -1 : (vr - parentMask + treeRoot) % n;
+        // Children are vr + mask for every mask below the parent's (all masks below n on the tree root).
+        int maskLimit = vr == 0 ? n : parentMask;
+        int pieces = Segments.count(bytes, seg);
+        if (maskLimit == 1 || vr + 1 >= n) {
+            for (int s = 0; s < pieces; s++) {
+                ex.send(parent, segmentTag(ctx, s), in, s * seg, Math.min(seg, bytes - s * seg));
+            }
+            ex.await();
+            return in;
+        }
+        ByteBuffer acc = vr == 0 && treeRoot == root ? out : ctx.scratch().get(Scratch.TEMP_A, bytes);
+        ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, seg);
+        for (int s = 0; s < pieces; s++) {
+            int off = s * seg;
+            int len = Math.min(seg, bytes - off);
+            ByteBuffer accPiece = acc.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer inPiece = in.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer left = inPiece;
+            for (int mask = 1; mask < maskLimit && vr + mask < n; mask <<= 1) {
+                ex.recv((vr + mask + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
+                ex.await();
+                op.apply(left, incoming, accPiece, type, len / type.size());
+                left = accPiece;
+            }
+            if (parent >= 0) {
+                ex.send(parent, segmentTag(ctx, s), acc, off, len);
+            }
+        }
+        ex.await();
+        return acc;
+    }
+
+    /** Segment s's tag; wrapping is safe, as messages between two ranks stay in order. */
+    private static int segmentTag(CollectiveContext ctx, int s) {
+        return ctx.tag(s % (Tags.MAX_ROUNDS - 1));
     }
 
     private static void linear(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,

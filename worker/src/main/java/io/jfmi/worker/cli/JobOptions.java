@@ -86,9 +86,26 @@ public final class JobOptions {
             + "chosen per call).")
     public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
 
-    /** The tuning with any forced algorithms applied; names the bad entry otherwise. */
+    @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Pipeline segment of large reductions "
+            + "(ring reduce-scatter, tree reduce): also bounds their scratch memory; K/M suffixes allowed, at least 1K "
+            + "(default: 512K).")
+    public String segmentBytes;
+
+    /** The tuning with any forced algorithms and segment size applied; names the bad entry otherwise. */
     public Tuning tuning() {
         Tuning t = Tuning.defaults();
+        if (segmentBytes != null) {
+            int bytes;
+            try {
+                bytes = BinarySizes.parse(segmentBytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--segment-bytes: " + e.getMessage(), e);
+            }
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("--segment-bytes must be at least 1K, got '" + segmentBytes + "'");
+            }
+            t = t.withSegmentBytes(bytes);
+        }
         for (java.util.Map.Entry<String, String> e : algorithms.entrySet()) {
             String name = e.getValue().trim().toUpperCase(java.util.Locale.ROOT);
             try {
