@@ -6,6 +6,7 @@ import static io.jfmi.core.CollectivesTest.multiply;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,6 +105,42 @@ class MoreCollectivesTest {
                 double[] expected = op == LAST ? vector(n - 1, count) : sumOver(n, count);
                 assertArrayEquals(expected, results.get(root), 1e-6, op.name() + " to root " + root);
             }
+        }
+    }
+
+    /**
+     * The larger of two whole vectors in lexicographic order: commutative and associative, but not element-wise, so
+     * a vector must never be folded block by block (a ring would mix blocks of different ranks).
+     */
+    static final ReduceOp LEXICOGRAPHIC_MAX = ReduceOp.custom("lexmax", true, true, (l, r, out, type, count) -> {
+        int larger = 0;
+        for (int i = 0; i < count && larger == 0; i++) {
+            larger = Double.compare(l.getDouble(8 * i), r.getDouble(8 * i));
+        }
+        ByteBuffer winner = larger >= 0 ? l : r;
+        for (int i = 0; i < count; i++) {
+            out.putDouble(8 * i, winner.getDouble(8 * i));
+        }
+    });
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 5})
+    void aWholeVectorOpGetsWholeVectorsAboveTheRingThreshold(int n) throws Exception {
+        int count = 140_001; // 1.1 MB: above both ring thresholds
+        List<double[]> results = ThreadedJob.run(n, comm -> {
+            double[] v = new double[count];
+            for (int i = 0; i < count; i++) {
+                v[i] = i == 0 ? comm.rank() : -comm.rank() * (double) i; // rank n-1 wins on its first element only
+            }
+            comm.allreduce(DataBuffer.of(v), LEXICOGRAPHIC_MAX);
+            return v;
+        });
+        double[] expected = new double[count];
+        for (int i = 0; i < count; i++) {
+            expected[i] = i == 0 ? n - 1 : -(n - 1) * (double) i;
+        }
+        for (int r = 0; r < n; r++) {
+            assertArrayEquals(expected, results.get(r), 0.0, "rank " + r);
         }
     }
 

@@ -35,8 +35,9 @@ public final class Allreduce {
     public static void run(CollectiveContext ctx, ByteBuffer in, ByteBuffer out, DataType type, int count,
             ReduceOp op) {
         int bytes = count * type.size();
-        Tuning.AllreduceAlgorithm algo = AlgorithmChoice.allreduce(ctx.tuning(), ctx.size(), bytes, op.commutative(),
-                op.associative());
+        // The ring folds each rank's block of the vector separately: a whole-vector op must not run on it.
+        Tuning.AllreduceAlgorithm algo = AlgorithmChoice.allreduce(ctx.tuning(), ctx.size(), bytes,
+                op.commutative() && op.elementwise(), op.associative());
         if (algo == Tuning.AllreduceAlgorithm.REDUCE_BCAST) {
             Reduce.run(ctx, in, out, type, count, op, 0);
             Bcast.run(ctx, out, bytes, 0);
