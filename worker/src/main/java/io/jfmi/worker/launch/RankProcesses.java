@@ -109,7 +109,7 @@ public final class RankProcesses {
         return t;
     }
 
-    private static Outcome await(Spec spec, List<Process> processes, List<Thread> pumps, long start)
+    static Outcome await(Spec spec, List<Process> processes, List<Thread> pumps, long start)
             throws InterruptedException {
         long deadline = start + spec.deadline().toNanos();
         int firstFailed = -1;
@@ -138,7 +138,13 @@ public final class RankProcesses {
                 }
                 break;
             }
-            processes.stream().filter(Process::isAlive).findFirst().orElseThrow().waitFor(50, TimeUnit.MILLISECONDS);
+            // The last rank may end between the check above and this one: then there is nothing to wait for.
+            for (Process p : processes) {
+                if (p.isAlive()) {
+                    p.waitFor(50, TimeUnit.MILLISECONDS);
+                    break;
+                }
+            }
         }
         for (Thread t : pumps) {
             t.join(2000);
