@@ -73,6 +73,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
             Warmup.Report primed = Warmup.run(primeRounds, Duration.ofSeconds(30));
             System.err.printf("rank %d primed: %d rounds in %d ms%n", job.rank, primed.rounds(), primed.millis());
         }
+        ProcessCpu.nanos(); // loads its classes before the job starts
         try (Communicator comm = Communicator.connect(job.toCommunicatorOptions())) {
             for (String name : ops) {
                 BenchOp op = BenchOp.parse(name);
@@ -112,8 +113,8 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     private Timed time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {
         warmUp(comm, op, buffers, warm);
         Histogram h = new Histogram(3_600_000_000_000L, 3);
+        long cpu0 = ProcessCpu.nanos(); // before the barrier: every rank starts its timed calls together
         comm.barrier();
-        long cpu0 = ProcessCpu.nanos();
         for (int i = 0; i < iters; i++) {
             long t0 = System.nanoTime();
             op.call(comm, buffers);
@@ -153,6 +154,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
             for (int i = 0; i < block; i++) {
                 op.call(comm, buffers);
             }
+            ProcessCpu.nanos(); // compiled here, not in the timed calls (see ProcessCpu)
             long elapsed = System.nanoTime() - start;
             long compiledNow = canWatchJit ? jit.getTotalCompilationTime() : 0;
             boolean jitBusy = compiledNow - compiled > JIT_QUIET_MILLIS;

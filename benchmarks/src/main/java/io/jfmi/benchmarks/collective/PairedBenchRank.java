@@ -75,6 +75,7 @@ public final class PairedBenchRank implements Callable<Integer> {
     @Override
     public Integer call() {
         JobOptions b = settingB(ownArgs, bArgs);
+        ProcessCpu.nanos(); // loads its classes before the job starts
         try (Communicator onA = Communicator.connect(job.toCommunicatorOptions());
                 Communicator onB = Communicator.connect(b.toCommunicatorOptions())) {
             Communicator[] settings = {onA, onB};
@@ -117,6 +118,7 @@ public final class PairedBenchRank implements Callable<Integer> {
                     op.call(c, buffers);
                 }
             }
+            ProcessCpu.nanos(); // compiled here, not in the timed calls (see ProcessCpu)
             more[0] = blocks < 3 || System.nanoTime() - start < CollectiveBenchRank.WARMUP_MIN_NANOS ? 1 : 0;
             settings[0].allreduce(DataBuffer.of(more), DataBuffer.of(anyMore), ReduceOp.MAX);
         }
@@ -125,8 +127,8 @@ public final class PairedBenchRank implements Callable<Integer> {
     /** Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. */
     private static long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
             Histogram latency) {
+        long cpu0 = ProcessCpu.nanos(); // before the barrier: every rank starts its timed calls together
         c.barrier();
-        long cpu0 = ProcessCpu.nanos();
         for (int i = 0; i < block; i++) {
             long t0 = System.nanoTime();
             op.call(c, buffers);
