@@ -166,25 +166,11 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     }
 
     private void report(Communicator comm, BenchOp op, int size, int iters, Timed timed) {
-        Histogram h = timed.latency();
-        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), timed.cpuNanosPerCall()};
-        double[] all = comm.rank() == 0 ? new double[4 * comm.size()] : null;
-        comm.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
-        if (comm.rank() != 0) {
+        ResultRow row = PointGather.toRankZero(comm, "jfmi", op, size, iters, timed.latency(),
+                timed.cpuNanosPerCall());
+        if (row == null) {
             return;
         }
-        double meanSum = 0;
-        double p50 = 0;
-        double p99 = 0;
-        double cpuSum = 0;
-        for (int r = 0; r < comm.size(); r++) {
-            meanSum += all[4 * r];
-            p50 = Math.max(p50, all[4 * r + 1]);
-            p99 = Math.max(p99, all[4 * r + 2]);
-            cpuSum += all[4 * r + 3];
-        }
-        ResultRow row = new ResultRow("jfmi", comm.size(), op.label(), size, iters, meanSum / comm.size() / 1000.0,
-                p50 / 1000.0, p99 / 1000.0, cpuSum / comm.size() / 1000.0);
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
         line.addProperty("verified", verify);
         System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));

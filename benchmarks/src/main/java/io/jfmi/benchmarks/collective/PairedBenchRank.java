@@ -140,19 +140,12 @@ public final class PairedBenchRank implements Callable<Integer> {
     /** Rank 0 prints the point for one setting: mean and CPU averaged over ranks, p50 and p99 of the slowest. */
     private static void report(Communicator c, String setting, BenchOp op, int size, long timed, Histogram h,
             long cpuNanos) {
-        double[] mine = {h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-            cpuNanos < 0 ? 0 : (double) cpuNanos / timed};
-        double[] all = c.rank() == 0 ? new double[4 * c.size()] : null;
-        c.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
-        if (all == null) {
+        ResultRow row = PointGather.toRankZero(c, setting, op, size, (int) timed, h,
+                cpuNanos < 0 ? 0 : (double) cpuNanos / timed);
+        if (row == null) {
             return;
         }
-        List<ResultRow> parts = new ArrayList<>();
-        for (int r = 0; r < c.size(); r++) {
-            parts.add(new ResultRow(setting, c.size(), op.label(), size, (int) timed, all[4 * r] / 1000,
-                    all[4 * r + 1] / 1000, all[4 * r + 2] / 1000, all[4 * r + 3] / 1000));
-        }
-        JsonObject line = JsonCodec.COMPACT.toJsonTree(ResultRow.combine(parts)).getAsJsonObject();
+        JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
         System.out.println(CollectiveBenchRank.RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
         System.out.flush();
     }
