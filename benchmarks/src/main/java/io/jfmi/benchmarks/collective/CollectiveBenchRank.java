@@ -45,6 +45,8 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
+    private final TimedCalls loop = new TimedCalls();
+
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
 
@@ -112,14 +114,10 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     private Timed time(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters, int warm) {
         warmUp(comm, op, buffers, warm);
-        Histogram h = new Histogram(3_600_000_000_000L, 3);
+        Histogram h = TimedCalls.newHistogram();
         long cpu0 = ProcessCpu.nanos(); // before the barrier: every rank starts its timed calls together
         comm.barrier();
-        for (int i = 0; i < iters; i++) {
-            long t0 = System.nanoTime();
-            op.call(comm, buffers);
-            h.recordValue(Math.max(1, System.nanoTime() - t0));
-        }
+        loop.run(comm, op, buffers, iters, h);
         long cpu = ProcessCpu.nanos() - cpu0;
         return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters);
     }
@@ -127,8 +125,6 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     /** Latencies of the timed calls, and the process's CPU time per call in ns (0 if the JVM cannot tell). */
     private record Timed(Histogram latency, double cpuNanosPerCall) {
     }
-
-
 
     /**
      * At least {@code warm} calls and {@link #WARMUP_MIN_NANOS}, and on until no rank's JIT is compiling (see
@@ -138,7 +134,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
      * op's path deoptimizes it, which then recompiles during the timed calls (measured: a first-op barrier p99 of
      * 2.7-8 ms at 4 and 8 ranks against 0.4-0.7 ms).
      */
-    private static void warmUp(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int warm) {
+    private void warmUp(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int warm) {
         if (warm == 0) {
             return;
         }
@@ -150,10 +146,9 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         long[] more = {1};
         long[] anyMore = {1};
         long compiled = canWatchJit ? jit.getTotalCompilationTime() : 0;
+        Histogram dropped = TimedCalls.newHistogram();
         for (int calls = 0; anyMore[0] != 0; calls += block) {
-            for (int i = 0; i < block; i++) {
-                op.call(comm, buffers);
-            }
+            loop.run(comm, op, buffers, block, dropped);
             ProcessCpu.nanos(); // compiled here, not in the timed calls (see ProcessCpu)
             long elapsed = System.nanoTime() - start;
             long compiledNow = canWatchJit ? jit.getTotalCompilationTime() : 0;

@@ -28,6 +28,8 @@ public final class PairedBenchRank implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
+    private final TimedCalls loop = new TimedCalls();
+
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
 
@@ -85,7 +87,7 @@ public final class PairedBenchRank implements Callable<Integer> {
                     BenchOp.Buffers buffers = new BenchOp.Buffers(size, onA.size());
                     int block = CollectiveBenchRank.scaled(calls, 5, size, onA.size(), 1L << 27);
                     warmUp(settings, op, buffers, block);
-                    Histogram[] latency = {new Histogram(3_600_000_000_000L, 3), new Histogram(3_600_000_000_000L, 3)};
+                    Histogram[] latency = {TimedCalls.newHistogram(), TimedCalls.newHistogram()};
                     long[] cpu = new long[2];
                     for (int round = 0; round < rounds; round++) {
                         for (int s = 0; s < 2; s++) {
@@ -108,15 +110,14 @@ public final class PairedBenchRank implements Callable<Integer> {
      * Alternating blocks on both settings for at least {@link CollectiveBenchRank#WARMUP_MIN_NANOS}, and three
      * blocks each at least; the ranks agree on A when to stop, so every rank makes the same calls.
      */
-    private static void warmUp(Communicator[] settings, BenchOp op, BenchOp.Buffers buffers, int block) {
+    private void warmUp(Communicator[] settings, BenchOp op, BenchOp.Buffers buffers, int block) {
         long start = System.nanoTime();
         long[] more = {1};
         long[] anyMore = {1};
+        Histogram dropped = TimedCalls.newHistogram();
         for (int blocks = 1; anyMore[0] != 0; blocks++) {
             for (Communicator c : settings) {
-                for (int i = 0; i < block; i++) {
-                    op.call(c, buffers);
-                }
+                loop.run(c, op, buffers, block, dropped);
             }
             ProcessCpu.nanos(); // compiled here, not in the timed calls (see ProcessCpu)
             more[0] = blocks < 3 || System.nanoTime() - start < CollectiveBenchRank.WARMUP_MIN_NANOS ? 1 : 0;
@@ -125,15 +126,11 @@ public final class PairedBenchRank implements Callable<Integer> {
     }
 
     /** Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. */
-    private static long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
+    private long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
             Histogram latency) {
         long cpu0 = ProcessCpu.nanos(); // before the barrier: every rank starts its timed calls together
         c.barrier();
-        for (int i = 0; i < block; i++) {
-            long t0 = System.nanoTime();
-            op.call(c, buffers);
-            latency.recordValue(Math.max(1, System.nanoTime() - t0));
-        }
+        loop.run(c, op, buffers, block, latency);
         return ProcessCpu.nanos() - cpu0;
     }
 

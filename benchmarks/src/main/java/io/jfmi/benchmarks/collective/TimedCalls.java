@@ -1,0 +1,43 @@
+package io.jfmi.benchmarks.collective;
+
+import io.jfmi.core.Communicator;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The timed loop of the collective benchmarks: one latency sample per call, stored in an array and put into the
+ * histogram after the last call. Warm-ups run this same loop, so the JIT has compiled it before a call is timed.
+ * Measured before it was shared: the first op of a run, timed by code the warm-up had not run, had its recording
+ * compiled, and recompiled after a deoptimization (a fresh histogram took a branch the warm-up never had), during
+ * its timed calls (see RESULTS.md).
+ */
+final class TimedCalls {
+    private long[] samples = new long[0];
+
+    /** A histogram for latencies in ns, up to an hour, 3 significant digits. */
+    static Histogram newHistogram() {
+        return new Histogram(3_600_000_000_000L, 3);
+    }
+
+    /** Makes {@code calls} calls; the latency of each goes into {@code into} once all are done. */
+    void run(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int calls, Histogram into) {
+        if (samples.length < calls) {
+            samples = new long[calls];
+        }
+        for (int i = 0; i < calls; i++) {
+            samples[i] = timeOne(comm, op, buffers);
+        }
+        for (int i = 0; i < calls; i++) {
+            into.recordValue(Math.max(1, samples[i]));
+        }
+    }
+
+    /**
+     * One call, a method of its own: a warm-up runs the loop above a few times only, too few for the JIT to compile
+     * the loop's method (it compiles the running loop alone), but this body thousands of times.
+     */
+    private static long timeOne(Communicator comm, BenchOp op, BenchOp.Buffers buffers) {
+        long t0 = System.nanoTime();
+        op.call(comm, buffers);
+        return System.nanoTime() - t0;
+    }
+}
