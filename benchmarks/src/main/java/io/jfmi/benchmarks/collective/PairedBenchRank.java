@@ -111,13 +111,13 @@ public final class PairedBenchRank implements Callable<Integer> {
      * blocks each at least; the ranks agree on A when to stop, so every rank makes the same calls.
      */
     private void warmUp(Communicator[] settings, BenchOp op, BenchOp.Buffers buffers, int block) {
+        ProcessCpu.refreshThreads();
         long start = System.nanoTime();
         long[] more = {1};
         long[] anyMore = {1};
-        Histogram dropped = TimedCalls.newHistogram();
         for (int blocks = 1; anyMore[0] != 0; blocks++) {
             for (Communicator c : settings) {
-                loop.run(c, op, buffers, block, dropped);
+                loop.run(c, op, buffers, block, TimedCalls.newHistogram());
             }
             ProcessCpu.nanos(); // compiled here, not in the timed calls (see ProcessCpu)
             more[0] = blocks < 3 || System.nanoTime() - start < CollectiveBenchRank.WARMUP_MIN_NANOS ? 1 : 0;
@@ -128,8 +128,7 @@ public final class PairedBenchRank implements Callable<Integer> {
     /** Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. */
     private long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
             Histogram latency) {
-        long cpu0 = ProcessCpu.nanos(); // before the barrier: every rank starts its timed calls together
-        c.barrier();
+        long cpu0 = ProcessCpu.nanos(); // before the barrier that starts the block on every rank together
         loop.run(c, op, buffers, block, latency);
         return ProcessCpu.nanos() - cpu0;
     }

@@ -1,38 +1,91 @@
 package io.jfmi.benchmarks.collective;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * CPU time of this whole process (every thread: the rank's, the JIT's and the collector's; user and system), in
- * nanoseconds. Linux keeps it per thread in {@code /proc/self/task/<tid>/schedstat} to the nanosecond; the JVM's
- * own figure ({@code getProcessCpuTime}) counts clock ticks of 10 ms, too coarse for a few hundred short calls.
- * Threads that end between two readings drop out of the second; the ranks' threads live as long as the job.
- * The warm-ups read it once per block, so the JIT compiles this code while they run: read only around the timed
- * calls, its compilation fell into the next op's timed calls (measured: a 2-rank 8 B alltoall right after another
- * op, mean 30-32 µs and p99 154 µs against 8.6-8.9 and 23-25 µs without the reading).
+ * CPU time of this whole process (every thread: the rank's, the JIT's and the collector's; user and system), and of
+ * its JIT compiler threads alone, in nanoseconds. Linux keeps it per thread in
+ * {@code /proc/self/task/<tid>/schedstat} to the nanosecond; the JVM's own figure ({@code getProcessCpuTime}) counts
+ * clock ticks of 10 ms, too coarse for a few hundred short calls.
+ *
+ * <p>Listing the threads and opening their files is done by {@link #refreshThreads}, between timed calls; a reading
+ * re-reads files kept open, a few small JDK methods that the warm-ups, which read once per block, get compiled early.
+ * Reading through paths instead took some hundred JDK methods, which the JIT compiled one by one as their counts
+ * grew, for as long as a run lasted (measured: compiler threads busy 2-12% of the time after 10 s, mostly on that
+ * code), and one compiled only around the timed calls fell into the next op's (a 2-rank 8 B alltoall, mean 30-32
+ * µs and p99 154 µs against 8.6-8.9 and 23-25 µs without a reading). Threads started after the last refresh are
+ * not counted; the ranks' threads live as long as the job.
  */
 final class ProcessCpu {
     private static final Path TASKS = Path.of("/proc/self/task");
+    private static final ByteBuffer LINE = ByteBuffer.allocateDirect(256);
+    private static final List<FileChannel> ALL = new ArrayList<>();
+    private static final List<FileChannel> COMPILERS = new ArrayList<>();
+    private static final Map<String, FileChannel> BY_TID = new HashMap<>();
+    private static boolean listed;
 
     private ProcessCpu() {
     }
 
-    /** Nanoseconds of CPU so far, or -1 if neither source can tell. */
-    static long nanos() {
-        if (Files.isDirectory(TASKS)) {
-            long sum = 0;
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-                for (Path task : tasks) {
-                    sum += onCpu(task.resolve("schedstat"));
+    /** Lists this process's threads again and opens the files of new ones. Not for timed code: it allocates. */
+    static void refreshThreads() {
+        listed = true;
+        Map<String, FileChannel> seen = new HashMap<>();
+        ALL.clear();
+        COMPILERS.clear();
+        if (!Files.isDirectory(TASKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                String tid = task.getFileName().toString();
+                FileChannel file = BY_TID.remove(tid);
+                String name;
+                try {
+                    name = Files.readString(task.resolve("comm"));
+                    if (file == null) {
+                        file = FileChannel.open(task.resolve("schedstat"), StandardOpenOption.READ);
+                    }
+                } catch (NoSuchFileException e) {
+                    continue; // the thread ended between the listing and the open
                 }
-                return sum;
-            } catch (IOException | RuntimeException e) {
-                // a kernel without schedstat: fall back to the JVM's figure
+                seen.put(tid, file);
+                ALL.add(file);
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    COMPILERS.add(file);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            ALL.clear(); // a kernel without these files: the fallbacks below
+            COMPILERS.clear();
+        }
+        for (FileChannel gone : BY_TID.values()) {
+            closeQuietly(gone);
+        }
+        BY_TID.clear();
+        BY_TID.putAll(seen);
+    }
+
+    /** Nanoseconds of CPU of the whole process so far, or -1 if nothing can tell. */
+    static long nanos() {
+        if (!listed) {
+            refreshThreads();
+        }
+        if (!ALL.isEmpty()) {
+            return sum(ALL);
         }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
@@ -40,15 +93,58 @@ final class ProcessCpu {
         return -1;
     }
 
-    /** The first field of a schedstat line: time spent on a CPU, ns; 0 for a thread that ended meanwhile. */
-    private static long onCpu(Path schedstat) throws IOException {
-        String line;
-        try {
-            line = Files.readString(schedstat);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return 0;
+    /**
+     * Nanoseconds of CPU of the JIT compiler threads so far; without {@code /proc}, the JVM's total compilation time
+     * (which grows only as compilations end); -1 if nothing can tell.
+     */
+    static long compilerNanos() {
+        if (!listed) {
+            refreshThreads();
         }
-        int space = line.indexOf(' ');
-        return Long.parseLong(space < 0 ? line.trim() : line.substring(0, space));
+        if (!COMPILERS.isEmpty()) {
+            return sum(COMPILERS);
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            return jit.getTotalCompilationTime() * 1_000_000;
+        }
+        return -1;
+    }
+
+    private static long sum(List<FileChannel> files) {
+        long sum = 0;
+        for (int i = 0; i < files.size(); i++) {
+            sum += onCpu(files.get(i));
+        }
+        return sum;
+    }
+
+    /** The first field of a schedstat line: time spent on a CPU, ns; 0 for a thread that ended. */
+    private static long onCpu(FileChannel schedstat) {
+        LINE.clear();
+        try {
+            if (schedstat.read(LINE, 0) <= 0) {
+                return 0;
+            }
+        } catch (IOException e) {
+            return 0; // the thread ended: its file reads as an error until the next refresh drops it
+        }
+        long ns = 0;
+        for (int i = 0; i < LINE.position(); i++) {
+            byte b = LINE.get(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            ns = ns * 10 + (b - '0');
+        }
+        return ns;
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            // nothing to keep: the thread is gone
+        }
     }
 }

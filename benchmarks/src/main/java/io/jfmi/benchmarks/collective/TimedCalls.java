@@ -4,11 +4,12 @@ import io.jfmi.core.Communicator;
 import org.HdrHistogram.Histogram;
 
 /**
- * The timed loop of the collective benchmarks: one latency sample per call, stored in an array and put into the
- * histogram after the last call. Warm-ups run this same loop, so the JIT has compiled it before a call is timed.
- * Measured before it was shared: the first op of a run, timed by code the warm-up had not run, had its recording
- * compiled, and recompiled after a deoptimization (a fresh histogram took a branch the warm-up never had), during
- * its timed calls (see RESULTS.md).
+ * The timed loop of the collective benchmarks: a barrier, so that every rank starts together, then one latency sample
+ * per call, stored in an array and put into the histogram after the last call. Warm-ups run this same block, each
+ * into a fresh histogram, so the timed calls take no path the JIT has not seen. Each such path had cost the first
+ * op of a run: a barrier's empty frames, first met after the warm-up, deoptimized the compiled frame writer and
+ * reader, and a fresh histogram the compiled loop, which then ran interpreted and were compiled again during the
+ * timed calls; the loop and its recording, first run by the timed calls, were compiled during them (see RESULTS.md).
  */
 final class TimedCalls {
     private long[] samples = new long[0];
@@ -18,8 +19,9 @@ final class TimedCalls {
         return new Histogram(3_600_000_000_000L, 3);
     }
 
-    /** Makes {@code calls} calls; the latency of each goes into {@code into} once all are done. */
+    /** A barrier, then {@code calls} calls; the latency of each goes into {@code into} once all are done. */
     void run(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int calls, Histogram into) {
+        comm.barrier();
         if (samples.length < calls) {
             samples = new long[calls];
         }
