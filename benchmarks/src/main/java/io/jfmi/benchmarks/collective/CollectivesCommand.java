@@ -52,7 +52,8 @@ public final class CollectivesCommand implements Callable<Integer> {
     String secondConnection = "auto";
 
     @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 50 µs, "
-            + "then yielding); -1 = automatic (default: ${DEFAULT-VALUE}).")
+            + "then yielding); -1 = automatic: 1 ms, or 250 µs all yielding when ranks outnumber cores (default: "
+            + "${DEFAULT-VALUE}).")
     long spinNanos = -1;
 
     @Option(names = "--prime", paramLabel = "ROUNDS", description = "Each rank first runs this many rounds of the "

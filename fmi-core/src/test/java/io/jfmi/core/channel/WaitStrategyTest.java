@@ -27,7 +27,7 @@ class WaitStrategyTest {
         assertEquals(WaitStrategy.DEFAULT_YIELD_SPIN_NANOS, wait.spinNanos());
         assertEquals(0, wait.busyNanos());
         assertTrue(wait.yieldAfter(0));
-        assertEquals("spin 50 µs (yielding)", wait.describe());
+        assertEquals("spin 250 µs (yielding)", wait.describe());
     }
 
     @Test
