@@ -23,6 +23,17 @@ class ProcessCpuTest {
     }
 
     @Test
+    void aSpinShorterThanASchedulerTickOnTheListingThreadReadsAsCpu() {
+        ProcessCpu.refreshThreads();
+        for (int i = 0; i < 20; i++) { // schedstat alone read such spans as 0 ns on most tries
+            long before = ProcessCpu.nanos();
+            long spun = spin(TimeUnit.MICROSECONDS.toNanos(300));
+            long after = ProcessCpu.nanos();
+            assertTrue(after - before >= spun / 2, "try " + i + ": " + (after - before) + " ns over a spin of " + spun);
+        }
+    }
+
+    @Test
     void aThreadStartedAfterTheListingCountsOnlyOnceTheThreadsAreListedAgain() throws InterruptedException {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux /proc");
         Thread worker = new Thread(() -> spin(TimeUnit.MILLISECONDS.toNanos(400)), "cpu-test-worker");
