@@ -536,7 +536,7 @@ public final class Communicator implements AutoCloseable {
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
                         rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault());
-                WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos());
+                WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos(), o.busyNanos());
                 int segment = o.maxSegmentBytes();
                 if (table.getMaxFramePayload() > 0) {
                     segment = Math.min(segment, table.getMaxFramePayload());

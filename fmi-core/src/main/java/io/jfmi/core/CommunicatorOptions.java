@@ -25,8 +25,10 @@ import java.util.Objects;
  *   <tr><td>maxParallelSetups</td><td>8</td><td>peers dialed or punched at once</td></tr>
  *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
  *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
- *   <tr><td>spinNanos</td><td>1 ms (250 µs when ranks outnumber cores)</td><td>poll budget before parking; after 50 µs of busy polling (at once
+ *   <tr><td>spinNanos</td><td>1 ms (250 µs when ranks outnumber cores)</td><td>poll budget before parking; after 10 µs of busy polling (at once
  *       when ranks on the host outnumber cores) every poll also yields the core</td></tr>
+ *   <tr><td>busyNanos</td><td>10 µs (0 when ranks outnumber cores)</td><td>the busy part of that spin, before the
+ *       polls start yielding</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
  *   <tr><td>sealLinks</td><td>false</td><td>encrypt and authenticate direct-link frames (AES-128-GCM, a key per
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
@@ -62,6 +64,7 @@ public final class CommunicatorOptions {
     private final String bindHost;
     private final String advertiseHost;
     private final long spinNanos;
+    private final long busyNanos;
     private final int maxSegmentBytes;
     private final Tuning tuning;
     private final boolean sealLinks;
@@ -88,6 +91,7 @@ public final class CommunicatorOptions {
         this.bindHost = b.bindHost;
         this.advertiseHost = b.advertiseHost;
         this.spinNanos = b.spinNanos;
+        this.busyNanos = b.busyNanos;
         this.maxSegmentBytes = b.maxSegmentBytes;
         this.tuning = b.tuning;
         this.sealLinks = b.sealLinks;
@@ -164,6 +168,11 @@ public final class CommunicatorOptions {
         return spinNanos;
     }
 
+    /** Busy part of the spin in ns, or -1 for automatic. */
+    public long busyNanos() {
+        return busyNanos;
+    }
+
     public int maxSegmentBytes() {
         return maxSegmentBytes;
     }
@@ -218,6 +227,7 @@ public final class CommunicatorOptions {
         private String bindHost = "0.0.0.0";
         private String advertiseHost;
         private long spinNanos = -1;
+        private long busyNanos = -1;
         private int maxSegmentBytes = 1 << 20;
         private Tuning tuning = Tuning.defaults();
         private boolean sealLinks;
@@ -322,6 +332,11 @@ public final class CommunicatorOptions {
             return this;
         }
 
+        public Builder busyNanos(long v) {
+            this.busyNanos = v;
+            return this;
+        }
+
         public Builder maxSegmentBytes(int v) {
             this.maxSegmentBytes = v;
             return this;
@@ -403,6 +418,9 @@ public final class CommunicatorOptions {
             }
             if (spinNanos < -1) {
                 throw new IllegalArgumentException("spinNanos must be >= 0 (or -1 for automatic), got " + spinNanos);
+            }
+            if (busyNanos < -1) {
+                throw new IllegalArgumentException("busyNanos must be >= 0 (or -1 for automatic), got " + busyNanos);
             }
             if (maxSegmentBytes < 1024 || maxSegmentBytes > (64 << 20)) {
                 throw new IllegalArgumentException("maxSegmentBytes must be 1 KiB..64 MiB, got " + maxSegmentBytes);

@@ -69,6 +69,18 @@ class WorkerCliTest {
     }
 
     @Test
+    void aNegativeBusyPartIsNamed() throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
+        java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous",
+                "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "0", "--world-size", "1",
+                "--busy-nanos", "-5"));
+        assertEquals(64, code[0], io[1]);
+        assertTrue(io[1].contains("busyNanos must be >= 0") && io[1].contains("-5"), io[1]);
+    }
+
+    @Test
     void inferenceWithoutDataNamesTheOption() {
         int[] code = new int[1];
         String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--rendezvous", "127.0.0.1:1", "--job",

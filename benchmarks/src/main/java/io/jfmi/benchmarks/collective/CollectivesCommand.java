@@ -51,7 +51,7 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "(see worker run --help; default: ${DEFAULT-VALUE}).")
     String secondConnection = "auto";
 
-    @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 50 µs, "
+    @Option(names = "--spin-nanos", description = "Poll budget of every rank before it parks (busy for 10 µs, "
             + "then yielding); -1 = automatic: 1 ms, or 250 µs all yielding when ranks outnumber cores (default: "
             + "${DEFAULT-VALUE}).")
     long spinNanos = -1;

@@ -20,8 +20,15 @@ public record WaitStrategy(long spinNanos, long busyNanos) {
      * 12-20 µs with the longer spin (benchmarks/RESULTS.md). A rank that waits longer still parks.
      */
     public static final long DEFAULT_SPIN_NANOS = 1_000_000;
-    /** Busy part of that spin: a peer on its own core answers a small message in well under this. */
-    public static final long DEFAULT_BUSY_NANOS = 50_000;
+    /**
+     * Busy part of that spin: 10 µs since 2026-12-02 (was 50 µs). A peer on its own core answers a small message in
+     * about this (2-rank round trips 7-12 µs p50 here), and when the two ranks share a core for a while (another
+     * thread took the other), a waiting rank that stays busy keeps the peer it waits for off the core for the whole
+     * busy part, every call: runs of hundreds of calls at 60-150 µs, every second one slow. Measured with the same
+     * JVMs running both (benchmarks paired, 2 ranks on 2 cores): 8 B ops 0.46-0.64x the time with a busy loop on one
+     * core, p50 unchanged without it (means 0.58-1.29x over three runs, carried by such runs).
+     */
+    public static final long DEFAULT_BUSY_NANOS = 10_000;
     /**
      * Spin budget when ranks outnumber cores, all of it yielding: 250 µs since 2026-12-02 (was 50 µs). A rank that
      * parks pays a wake-up on top of waiting for a core, and with 4 ranks on 2 cores the peer it waits for often
@@ -42,11 +49,13 @@ public record WaitStrategy(long spinNanos, long busyNanos) {
 
     /**
      * @param spinOverride the user's spin budget in ns, or -1 for the default
+     * @param busyOverride the user's busy part in ns (capped at the spin), or -1 for the default
      */
-    public static WaitStrategy forRanksOnHost(int ranksOnHost, int cores, long spinOverride) {
+    public static WaitStrategy forRanksOnHost(int ranksOnHost, int cores, long spinOverride, long busyOverride) {
         boolean oversubscribed = ranksOnHost > cores;
         long spin = spinOverride >= 0 ? spinOverride : oversubscribed ? DEFAULT_YIELD_SPIN_NANOS : DEFAULT_SPIN_NANOS;
-        return new WaitStrategy(spin, oversubscribed ? 0 : Math.min(spin, DEFAULT_BUSY_NANOS));
+        long busy = busyOverride >= 0 ? busyOverride : oversubscribed ? 0 : DEFAULT_BUSY_NANOS;
+        return new WaitStrategy(spin, Math.min(spin, busy));
     }
 
     /** Whether a wait that has spun for {@code spunNanos} should yield the core on this turn. */
@@ -54,7 +63,7 @@ public record WaitStrategy(long spinNanos, long busyNanos) {
         return spunNanos >= busyNanos;
     }
 
-    /** For logs, e.g. "spin 1000 µs (50 µs busy, then yielding)". */
+    /** For logs, e.g. "spin 1000 µs (10 µs busy, then yielding)". */
     public String describe() {
         if (busyNanos >= spinNanos) {
             return "spin " + spinNanos / 1000 + " µs (busy)";

@@ -77,9 +77,13 @@ public final class JobOptions {
     public double linkStallTimeoutSeconds = 1;
 
     @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 1 ms, or 250 µs when ranks outnumber cores. The poll is "
-            + "busy for its first 50 µs, then yields the core on every turn (from the first turn when ranks on this host "
+            + "busy for its first 10 µs, then yields the core on every turn (from the first turn when ranks on this host "
             + "outnumber cores) (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
+
+    @Option(names = "--busy-nanos", paramLabel = "NS", description = "Busy part of that poll, before every turn also "
+            + "yields the core; -1 = 10 µs, or 0 when ranks on this host outnumber cores (default: ${DEFAULT-VALUE}).")
+    public long busyNanos = -1;
 
     @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force collective "
             + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear,alltoall=pairwise (default: "
@@ -141,6 +145,7 @@ public final class JobOptions {
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
+                .busyNanos(busyNanos)
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
                 .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks())
                 .secondConnection(secondConnection())
