@@ -142,8 +142,8 @@ public final class CollectiveBenchRank implements Callable<Integer> {
             }
             if (comm.rank() == 0) {
                 System.out.printf("collectives: %s %d B: a JIT compiled during the timed calls (%.1f ms on rank 0);"
-                        + " timing them again (%d of %d)%n", op.name().toLowerCase(Locale.ROOT), buffers.bytes, timed.jitNanos() / 1e6, attempt + 1,
-                        TIMED_ATTEMPTS);
+                        + " timing them again (%d of %d)%n", op.name().toLowerCase(Locale.ROOT), buffers.bytes,
+                        timed.jitNanos() / 1e6, attempt + 1, TIMED_ATTEMPTS);
             }
         }
     }

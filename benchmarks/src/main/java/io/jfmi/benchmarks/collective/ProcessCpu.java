@@ -75,6 +75,9 @@ final class ProcessCpu {
                         file = FileChannel.open(task.resolve("schedstat"), StandardOpenOption.READ);
                     }
                 } catch (NoSuchFileException e) {
+                    if (file != null) {
+                        closeQuietly(file);
+                    }
                     continue; // the thread ended between the listing and the open
                 }
                 seen.put(tid, file);
