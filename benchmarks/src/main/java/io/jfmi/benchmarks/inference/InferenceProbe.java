@@ -14,10 +14,13 @@ import io.jfmi.worker.inference.StageTimes;
 import io.jfmi.worker.job.ProcessProbe;
 import io.jfmi.worker.model.ModelFiles;
 import io.jfmi.worker.model.VitAstroConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * One measurement in its own JVM, so peak RSS belongs to that system alone: {@code SYSTEM MODEL BATCH THREADS
@@ -94,10 +97,22 @@ public final class InferenceProbe {
     private static Batcher block(int threads) throws Exception {
         DjlSetup.pytorchThreads(threads);
         Path dir = Files.createTempDirectory("jfmi-bench-block");
-        try (Model m = ModelFiles.create(VitAstroConfig.full(), 42, "PyTorch")) {
-            ModelFiles.save(m, VitAstroConfig.full(), dir);
+        try {
+            try (Model m = ModelFiles.create(VitAstroConfig.full(), 42, "PyTorch")) {
+                ModelFiles.save(m, VitAstroConfig.full(), dir);
+            }
+            return worker(dir, EngineChoice.pytorch, threads);
+        } finally {
+            deleteTree(dir); // the loaded model holds its weights in memory; the files were only a way there
         }
-        return worker(dir, EngineChoice.pytorch, threads);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static Batcher ortJava(Path file, int threads) throws Exception {
