@@ -10,10 +10,13 @@ import java.nio.LongBuffer;
  * The predefined reductions' loops. Elements move between the buffers and small per-thread arrays in bulk, and the
  * arithmetic runs on the arrays: with C1 only (Lambda's default JIT) a loop of {@code ByteBuffer.getDouble} calls
  * is not inlined and ran a 1 MiB sum in 1,790 µs where this takes 240-270 µs; with C2 both take ~100 µs
- * (measured, benchmarks/RESULTS.md). A chunk of 256 elements keeps both arrays in L1.
+ * (measured, benchmarks/RESULTS.md). Chunks of 1,024 elements (16 KiB of doubles for both arrays, inside L1): each
+ * chunk costs three bulk copies whose calls, not their bytes, were most of the time at 256 (a 1 MiB double sum, best
+ * of 200, C1 151 -> 111 µs on JDK 17 and 139 -> 105 µs on JDK 25, C2 39 -> 34 µs); 2,048 and more were slower again
+ * under C2.
  */
 final class ReduceKernels {
-    static final int CHUNK = 256;
+    static final int CHUNK = 1024;
     private static final ThreadLocal<Arrays> ARRAYS = ThreadLocal.withInitial(Arrays::new);
 
     private static final class Arrays {
