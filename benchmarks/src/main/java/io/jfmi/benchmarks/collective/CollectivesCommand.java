@@ -56,6 +56,10 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long spinNanos = -1;
 
+    @Option(names = "--busy-nanos", description = "Busy part of that poll, before it starts yielding; -1 = automatic: "
+            + "10 µs, 0 when ranks outnumber cores (default: ${DEFAULT-VALUE}).")
+    long busyNanos = -1;
+
     @Option(names = "--prime", paramLabel = "ROUNDS", description = "Each rank first runs this many rounds of the "
             + "in-process warm-up (io.jfmi.core.Warmup) before joining, as a Lambda Init can (default: 0, none).")
     int primeRounds;
@@ -78,10 +82,14 @@ public final class CollectivesCommand implements Callable<Integer> {
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
+        if (spinNanos < -1 || busyNanos < -1) {
+            throw new IllegalArgumentException("--spin-nanos and --busy-nanos must be >= 0, or -1 for automatic; got "
+                    + spinNanos + " and " + busyNanos);
+        }
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
                 jvmOpts, algorithms, primeRounds,
-                List.of("--second-connection", secondConnection));
+                List.of("--second-connection", secondConnection, "--busy-nanos", Long.toString(busyNanos)));
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {
