@@ -50,7 +50,8 @@ public final class PairedBenchRank implements Callable<Integer> {
     public static void main(String[] args) {
         PairedBenchRank rank = new PairedBenchRank();
         rank.ownArgs = args;
-        System.exit(new CommandLine(rank).execute(args));
+        // --b-args may be a single worker flag (e.g. --no-punch), which picocli would otherwise read as that flag.
+        System.exit(new CommandLine(rank).setAllowOptionsAsOptionParameters(true).execute(args));
     }
 
     /** Only the job options of a rank's command line; the benchmark's own are left unmatched. */

@@ -24,8 +24,9 @@ class PairedCommandIT {
         int exit;
         try (PrintStream into = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(into);
+            // B adds one bare worker flag: the ranks must take it as --b-args's value, not as their own --no-punch.
             exit = new CommandLine(new PairedCommand()).execute("--ranks", "2", "--ops", "allreduce,barrier",
-                    "--sizes", "64K", "--calls", "20", "--rounds", "2", "--b-args", "--algorithm allreduce=ring",
+                    "--sizes", "64K", "--calls", "20", "--rounds", "2", "--b-args", "--no-punch",
                     "--out", out.toString());
         } finally {
             System.setOut(stdout);
