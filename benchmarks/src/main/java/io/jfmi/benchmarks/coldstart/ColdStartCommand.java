@@ -3,6 +3,7 @@ package io.jfmi.benchmarks.coldstart;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.jfmi.benchmarks.Exec;
+import io.jfmi.benchmarks.Folders;
 import io.jfmi.worker.data.GalaxyGenerator;
 import io.jfmi.worker.job.AtomicFiles;
 import io.jfmi.worker.json.JsonCodec;
@@ -204,11 +205,7 @@ public final class ColdStartCommand implements Callable<Integer> {
 
     private static Path unzip(Path zip, Path target) throws IOException {
         if (Files.isDirectory(target)) {
-            try (var s = Files.walk(target)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            Folders.deleteTree(target);
         }
         try (ZipFile z = new ZipFile(zip.toFile())) {
             for (ZipEntry e : java.util.Collections.list(z.entries())) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.jfmi.benchmarks.Folders;
 import io.jfmi.worker.inference.DjlSetup;
 import io.jfmi.worker.inference.EngineChoice;
 import io.jfmi.worker.inference.ModelLoader;
@@ -14,13 +15,10 @@ import io.jfmi.worker.inference.StageTimes;
 import io.jfmi.worker.job.ProcessProbe;
 import io.jfmi.worker.model.ModelFiles;
 import io.jfmi.worker.model.VitAstroConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * One measurement in its own JVM, so peak RSS belongs to that system alone: {@code SYSTEM MODEL BATCH THREADS
@@ -103,15 +101,7 @@ public final class InferenceProbe {
             }
             return worker(dir, EngineChoice.pytorch, threads);
         } finally {
-            deleteTree(dir); // the loaded model holds its weights in memory; the files were only a way there
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            Folders.deleteTree(dir); // the loaded model holds its weights in memory; the files were only a way there
         }
     }
 
