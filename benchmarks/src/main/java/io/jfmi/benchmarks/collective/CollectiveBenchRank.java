@@ -53,6 +53,8 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     private final TimedCalls loop = new TimedCalls();
     private final JitWatch jit = new JitWatch();
+    private final long[] idleBefore = new long[2];
+    private final long[] idleAfter = new long[2];
 
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
@@ -150,20 +152,24 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     private Timed timeOnce(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters) {
         Histogram h = TimedCalls.newHistogram();
+        boolean readIdle = comm.rank() == 0 && HostIdle.read(idleBefore);
         long cpu0 = ProcessCpu.nanos(); // before the barrier that starts the block on every rank together
         jit.busyNanosSinceLastLook();
         long t0 = System.nanoTime();
         loop.run(comm, op, buffers, iters, h);
         long wall = System.nanoTime() - t0;
         long cpu = ProcessCpu.nanos() - cpu0;
-        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook());
+        Double idle = readIdle && HostIdle.read(idleAfter)
+                ? HostIdle.percent(idleAfter[0] - idleBefore[0], idleAfter[1] - idleBefore[1]) : null;
+        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook(), idle);
     }
 
     /**
      * Latencies of the timed calls, the process's CPU time per call in ns (0 if the JVM cannot tell), the calls'
-     * wall time and the JIT's CPU time meanwhile (-1 if unknown), ns.
+     * wall time and the JIT's CPU time meanwhile (-1 if unknown), ns, and the host's idle share meanwhile, percent
+     * (rank 0 only; null elsewhere or when unknown).
      */
-    private record Timed(Histogram latency, double cpuNanosPerCall, long wallNanos, long jitNanos) {
+    private record Timed(Histogram latency, double cpuNanosPerCall, long wallNanos, long jitNanos, Double idlePct) {
     }
 
     /**
@@ -217,7 +223,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         if (row == null) {
             return;
         }
-        JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
+        JsonObject line = JsonCodec.COMPACT.toJsonTree(row.withIdlePct(timed.idlePct())).getAsJsonObject();
         line.addProperty("verified", verify);
         System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
         System.out.flush();

@@ -29,6 +29,8 @@ public final class PairedBenchRank implements Callable<Integer> {
     JobOptions job;
 
     private final TimedCalls loop = new TimedCalls();
+    private final long[] idleBefore = new long[2];
+    private final long[] idleAfter = new long[2];
 
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
@@ -90,14 +92,15 @@ public final class PairedBenchRank implements Callable<Integer> {
                     warmUp(settings, op, buffers, block);
                     Histogram[] latency = {TimedCalls.newHistogram(), TimedCalls.newHistogram()};
                     long[] cpu = new long[2];
+                    long[][] idle = new long[2][2];
                     for (int round = 0; round < rounds; round++) {
                         for (int s = 0; s < 2; s++) {
-                            cpu[s] += timeBlock(settings[s], op, buffers, block, latency[s]);
+                            cpu[s] += timeBlock(settings[s], op, buffers, block, latency[s], idle[s]);
                         }
                     }
                     long timed = (long) rounds * block;
-                    report(onA, "A", op, size, timed, latency[0], cpu[0]);
-                    report(onA, "B", op, size, timed, latency[1], cpu[1]);
+                    report(onA, "A", op, size, timed, latency[0], cpu[0], idle[0]);
+                    report(onA, "B", op, size, timed, latency[1], cpu[1], idle[1]);
                 }
             }
             return 0;
@@ -126,22 +129,39 @@ public final class PairedBenchRank implements Callable<Integer> {
         }
     }
 
-    /** Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. */
-    private long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block,
-            Histogram latency) {
+    /**
+     * Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. Rank 0 adds
+     * the host's idle and total ticks over the block to {@code idleTicks} ([0] idle, [1] all; -1 in [1] once a
+     * reading failed).
+     */
+    private long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block, Histogram latency,
+            long[] idleTicks) {
+        boolean rankZero = c.rank() == 0;
+        boolean readIdle = rankZero && idleTicks[1] >= 0 && HostIdle.read(idleBefore);
         long cpu0 = ProcessCpu.nanos(); // before the barrier that starts the block on every rank together
         loop.run(c, op, buffers, block, latency);
-        return ProcessCpu.nanos() - cpu0;
+        long cpu = ProcessCpu.nanos() - cpu0;
+        if (readIdle && HostIdle.read(idleAfter)) {
+            idleTicks[0] += idleAfter[0] - idleBefore[0];
+            idleTicks[1] += idleAfter[1] - idleBefore[1];
+        } else if (rankZero) {
+            idleTicks[1] = -1;
+        }
+        return cpu;
     }
 
-    /** Rank 0 prints the point for one setting: mean and CPU averaged over ranks, p50 and p99 of the slowest. */
+    /**
+     * Rank 0 prints the point for one setting: mean and CPU averaged over ranks, p50 and p99 of the slowest, and the
+     * host's idle share over the setting's blocks.
+     */
     private static void report(Communicator c, String setting, BenchOp op, int size, long timed, Histogram h,
-            long cpuNanos) {
+            long cpuNanos, long[] idleTicks) {
         ResultRow row = PointGather.toRankZero(c, setting, op, size, (int) timed, h,
                 cpuNanos < 0 ? 0 : (double) cpuNanos / timed);
         if (row == null) {
             return;
         }
+        row = row.withIdlePct(HostIdle.percent(idleTicks[0], idleTicks[1]));
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
         System.out.println(CollectiveBenchRank.RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
         System.out.flush();

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "paired", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare two settings of jfmi in the same rank JVMs: every rank joins one job as setting A "
                 + "(--a-args) and one as setting B (--a-args then --b-args), and each op and size runs on A and on B "
-                + "in alternating blocks. Prints mean/p50/p99 latency and CPU time per call (µs) of each setting and "
-                + "B/A.",
+                + "in alternating blocks. Prints mean/p50/p99 latency and CPU time per call (µs) of each setting, "
+                + "B/A, and the share of the host's CPU time left idle during each setting's blocks (/proc/stat, "
+                + "rank 0's host).",
             "Example: paired --ranks 4 --ops allgather --sizes 8,1M --b-args \"--spin-nanos 1000000\""})
 public final class PairedCommand implements Callable<Integer> {
     @Option(names = "--ranks", split = ",", description = "Rank counts (default: ${DEFAULT-VALUE}).")
@@ -107,17 +108,17 @@ public final class PairedCommand implements Callable<Integer> {
             points.computeIfAbsent(r.ranks() + "/" + r.op() + "/" + r.bytes(), k -> new LinkedHashMap<>())
                     .put(r.system(), r);
         }
-        sb.append(String.format(Locale.ROOT, "%n%5s %-10s %8s %10s %10s %10s%n", "ranks", "op", "bytes", "B/A mean",
-                "B/A p99", "B/A cpu"));
+        sb.append(String.format(Locale.ROOT, "%n%5s %-10s %8s %10s %10s %10s %8s %8s%n", "ranks", "op", "bytes",
+                "B/A mean", "B/A p99", "B/A cpu", "A idle%", "B idle%"));
         for (Map<String, ResultRow> p : points.values()) {
             ResultRow a = p.get("A");
             ResultRow b = p.get("B");
             if (a == null || b == null) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "%5d %-10s %8s %10s %10s %10s%n", a.ranks(), a.op(),
+            sb.append(String.format(Locale.ROOT, "%5d %-10s %8s %10s %10s %10s %8s %8s%n", a.ranks(), a.op(),
                     Sizes.format(a.bytes()), ratio(b.meanUs(), a.meanUs()), ratio(b.p99Us(), a.p99Us()),
-                    ratio(b.cpuUs(), a.cpuUs())));
+                    ratio(b.cpuUs(), a.cpuUs()), a.idleText(), b.idleText()));
         }
         return sb.toString();
     }

@@ -36,7 +36,7 @@ class PairedCommandIT {
         List<String[]> rows = Files.readAllLines(out.resolve("paired.csv")).stream().skip(1)
                 .map(l -> l.split(",")).toList();
         assertEquals(4, rows.size(), table);
-        for (String[] r : rows) { // system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us,cpu_us
+        for (String[] r : rows) { // system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us,cpu_us,idle_pct
             String row = String.join(",", r);
             assertEquals("2", r[1], row);
             assertEquals("40", r[4], "2 rounds of 20 calls: " + row);
@@ -45,9 +45,11 @@ class PairedCommandIT {
             double p99 = Double.parseDouble(r[7]);
             double cpu = Double.parseDouble(r[8]);
             assertTrue(mean > 0 && p99 >= p50 && cpu > 0, row);
+            // the host's idle share: a percentage, or empty where no tick passed during the setting's blocks
+            assertTrue(r.length == 9 || Double.parseDouble(r[9]) >= 0 && Double.parseDouble(r[9]) <= 100, row);
         }
         assertEquals(List.of("A", "B", "A", "B"), rows.stream().map(r -> r[0]).toList());
-        assertTrue(table.lines().anyMatch(l -> l.matches("\\s+2 allreduce\\s+64K\\s+[0-9.]+x\\s+[0-9.]+x\\s+[0-9.]+x")),
+        assertTrue(table.lines().anyMatch(l -> l.matches("\\s+2 allreduce\\s+64K\\s+[0-9.]+x\\s+[0-9.]+x\\s+[0-9.]+x\\s+[0-9.-]+\\s+[0-9.-]+")),
                 table);
     }
 }

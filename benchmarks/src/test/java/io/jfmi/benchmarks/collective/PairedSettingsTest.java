@@ -25,12 +25,18 @@ class PairedSettingsTest {
 
     @Test
     void theTableSetsBAgainstAPointByPoint() {
-        List<ResultRow> rows = List.of(new ResultRow("A", 4, "alltoall", 1 << 20, 100, 400.0, 380, 900, 200.0),
-                new ResultRow("B", 4, "alltoall", 1 << 20, 100, 300.0, 290, 450, 220.0),
+        List<ResultRow> rows = List.of(
+                new ResultRow("A", 4, "alltoall", 1 << 20, 100, 400.0, 380, 900, 200.0).withIdlePct(27.25),
+                new ResultRow("B", 4, "alltoall", 1 << 20, 100, 300.0, 290, 450, 220.0).withIdlePct(8.0),
                 new ResultRow("A", 4, "barrier", 0, 100, 50.0, 40, 90, 0));
         List<String> lines = PairedCommand.table(rows).lines().filter(l -> !l.isBlank()).toList();
-        assertTrue(lines.get(4).matches("ranks\\s+op\\s+bytes\\s+B/A mean\\s+B/A p99\\s+B/A cpu"), lines.get(4));
-        assertTrue(lines.get(5).matches("\\s+4 alltoall\\s+1M\\s+0\\.75x\\s+0\\.50x\\s+1\\.10x"), lines.get(5));
+        assertTrue(lines.get(0).endsWith("cpu(us)   idle%"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(" 27.3"), lines.get(1));
+        assertTrue(lines.get(3).endsWith(" -"), "not measured: " + lines.get(3));
+        assertTrue(lines.get(4).matches("ranks\\s+op\\s+bytes\\s+B/A mean\\s+B/A p99\\s+B/A cpu\\s+A idle%\\s+B idle%"),
+                lines.get(4));
+        assertTrue(lines.get(5).matches("\\s+4 alltoall\\s+1M\\s+0\\.75x\\s+0\\.50x\\s+1\\.10x\\s+27\\.3\\s+8\\.0"),
+                lines.get(5));
         assertEquals(6, lines.size(), "a point measured on A only has no ratio line");
     }
 }

@@ -28,6 +28,21 @@ class ResultRowTest {
     }
 
     @Test
+    void theIdleShareTravelsThroughJsonCsvAndCombineAndIsAbsentUnlessMeasured() {
+        ResultRow measured = new ResultRow("jfmi", 8, "alltoall", 1 << 20, 40, 12000, 11000, 40000, 9000)
+                .withIdlePct(27.5);
+        assertEquals(measured, ResultRow.parse(io.jfmi.worker.json.JsonCodec.COMPACT.toJson(measured)));
+        assertEquals(null, ResultRow.parse("{\"system\":\"openmpi\",\"ranks\":2,\"op\":\"bcast\",\"bytes\":8,"
+                + "\"iterations\":10,\"mean_us\":1,\"p50_us\":1,\"p99_us\":2}").idlePct());
+        assertTrue(ResultRow.csv(List.of(measured)).endsWith(",9000.000,27.5\n"), ResultRow.csv(List.of(measured)));
+        // rank 0 alone reads the host's idle share; the other ranks' parts carry none
+        ResultRow other = new ResultRow("jfmi", 8, "alltoall", 1 << 20, 40, 14000, 13000, 50000, 9500);
+        assertEquals(27.5, ResultRow.combine(List.of(other, measured)).idlePct());
+        assertTrue(ResultRow.table(List.of(other)).lines().noneMatch(l -> l.contains("idle")),
+                "no idle column where nothing measured it");
+    }
+
+    @Test
     void aLineWithoutAMeasureIsRefusedByKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultRow.parse(
                 "{\"system\":\"jfmi\",\"ranks\":4,\"op\":\"allreduce\",\"bytes\":8,\"iterations\":1,\"mean_us\":1}"));
@@ -49,9 +64,9 @@ class ResultRowTest {
         assertTrue(json.contains("\"mean_us\": 12.345"), json);
         assertEquals(rows.get(1), ResultRow.parse(io.jfmi.worker.json.JsonCodec.GSON.toJson(rows.get(1))));
         assertEquals(rows.get(0), ResultRow.parse(io.jfmi.worker.json.JsonCodec.GSON.toJson(rows.get(0))));
-        assertEquals("system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us,cpu_us\n"
-                + "jfmi,4,allreduce,1024,100,12.345,11.500,40.000,20.500\n"
-                + "gloo,4,allreduce,1024,25,100.000,90.000,300.000,0.000\n", ResultRow.csv(rows));
+        assertEquals("system,ranks,op,bytes,iterations,mean_us,p50_us,p99_us,cpu_us,idle_pct\n"
+                + "jfmi,4,allreduce,1024,100,12.345,11.500,40.000,20.500,\n"
+                + "gloo,4,allreduce,1024,25,100.000,90.000,300.000,0.000,\n", ResultRow.csv(rows));
         assertTrue(ResultRow.table(rows).lines().anyMatch(
                 l -> l.matches("jfmi\\s+4 allreduce\\s+1K\\s+12\\.35\\s+11\\.50\\s+40\\.00\\s+20\\.50")),
                 ResultRow.table(rows));
