@@ -41,7 +41,12 @@ public final class CompareCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     List<String> systems = List.of("jfmi", "openmpi", "gloo", "floor");
 
-    @Option(names = "--out", description = "Write compare.csv, compare.json and latency-*.png here.")
+    @Option(names = "--rounds", description = "Run every system this many times, alternating which goes first, and "
+            + "report each system's median and jfmi's ratio per round (default: ${DEFAULT-VALUE}).")
+    int rounds = 1;
+
+    @Option(names = "--out", description = "Write compare.csv, compare.json and latency-*.png here (with --rounds: "
+            + "the median rows, and compare-round-K.csv for each round).")
     Path out;
 
     @Option(names = "--work", description = "Where peer programs are built (default: a temporary directory).")
@@ -53,63 +58,104 @@ public final class CompareCommand implements Callable<Integer> {
         if (bytes.stream().anyMatch(b -> b % 8 != 0)) {
             throw new IllegalArgumentException("sizes must be multiples of 8 bytes");
         }
+        List<String> unknown = systems.stream().filter(x -> !List.of("jfmi", "openmpi", "gloo", "floor").contains(x))
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("--systems: unknown " + unknown + "; known: jfmi, openmpi, gloo, floor");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
         PeerRunners peers = new PeerRunners(work != null ? work : Files.createTempDirectory("jfmi-peers"));
-        List<ResultRow> rows = new ArrayList<>();
+        List<List<ResultRow>> byRound = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        if (systems.contains("floor")) {
-            try {
-                rows.add(peers.tcpFloor(iterations));
-                List<Integer> large = bytes.stream().filter(b -> b >= EXCHANGE_FLOOR_MIN_BYTES).toList();
-                if (!large.isEmpty()) {
-                    rows.addAll(peers.tcpExchange(large, iterations, warmup));
-                }
-            } catch (PeerRunners.Skipped e) {
-                skipped.put("floor", e.getMessage());
+        for (int round = 1; round <= rounds; round++) {
+            List<ResultRow> rows = new ArrayList<>();
+            if (round == 1 && systems.contains("floor")) {
+                floors(peers, bytes, rows, skipped);
             }
+            // Odd rounds run jfmi first, even rounds last, so neither always meets the machine as the other left it.
+            List<String> order = new ArrayList<>(List.of("jfmi", "openmpi", "gloo"));
+            if (round % 2 == 0) {
+                order.remove("jfmi");
+                order.add("jfmi");
+            }
+            for (int n : ranks) {
+                for (String system : order) {
+                    if (systems.contains(system) && !skipped.containsKey(system)) {
+                        runSystem(system, n, bytes, peers, rows, skipped, failures, round);
+                    }
+                }
+            }
+            byRound.add(rows);
         }
-        for (int n : ranks) {
-            if (systems.contains("jfmi")) {
-                System.err.printf("compare: jfmi, %d ranks ...%n", n);
-                try {
-                    rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
-                            false, false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize=" + directMemoryFor(bytes,
-                                    n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0, List.of()), n));
-                } catch (JfmiRunner.RunFailed e) {
-                    // Keep what the other rank counts measured; the run still ends non-zero.
-                    failures.add(e.getMessage() + (e.verifyFailed() ? " (a wrong result)" : ""));
-                }
-            }
-            if (systems.contains("openmpi") && !skipped.containsKey("openmpi")) {
-                System.err.printf("compare: Open MPI, %d ranks ...%n", n);
-                try {
-                    rows.addAll(peers.openMpi(n, ops, bytes, iterations, warmup));
-                } catch (PeerRunners.Skipped e) {
-                    skipped.put("openmpi", e.getMessage());
-                }
-            }
-            if (systems.contains("gloo") && !skipped.containsKey("gloo")) {
-                System.err.printf("compare: gloo, %d ranks ...%n", n);
-                try {
-                    // gloo has no JIT to warm and is slow per call: fewer calls keep the run bounded
-                    rows.addAll(peers.gloo(n, ops, bytes, Math.max(50, iterations / 4), Math.min(warmup, 500)));
-                } catch (PeerRunners.Skipped e) {
-                    skipped.put("gloo", e.getMessage());
-                }
-            }
-        }
-        System.out.print(table(rows));
+        List<ResultRow> rows = rounds == 1 ? byRound.get(0) : Rounds.medianRows(byRound);
+        String text = table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi"));
+        System.out.print(text);
         skipped.forEach((system, why) -> System.out.println("skipped " + system + ": " + why));
         failures.forEach(f -> System.out.println("FAILED " + f));
         if (out != null) {
             Files.createDirectories(out);
             Files.writeString(out.resolve("compare.csv"), ResultRow.csv(rows));
             Files.writeString(out.resolve("compare.json"), ResultRow.json(rows));
-            Files.writeString(out.resolve("compare.txt"), table(rows));
+            Files.writeString(out.resolve("compare.txt"), text);
+            if (rounds > 1) {
+                for (int i = 0; i < rounds; i++) {
+                    Files.writeString(out.resolve("compare-round-" + (i + 1) + ".csv"), ResultRow.csv(byRound.get(i)));
+                }
+            }
             Charts.latencyBySize(rows, out);
             System.err.println("compare: wrote compare.csv, compare.json, compare.txt and latency-*.png in " + out);
         }
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    private void floors(PeerRunners peers, List<Integer> bytes, List<ResultRow> rows, Map<String, String> skipped)
+            throws Exception {
+        try {
+            rows.add(peers.tcpFloor(iterations));
+            List<Integer> large = bytes.stream().filter(b -> b >= EXCHANGE_FLOOR_MIN_BYTES).toList();
+            if (!large.isEmpty()) {
+                rows.addAll(peers.tcpExchange(large, iterations, warmup));
+            }
+        } catch (PeerRunners.Skipped e) {
+            skipped.put("floor", e.getMessage());
+        }
+    }
+
+    /** One system at one rank count into {@code rows}; a peer that cannot run goes into {@code skipped}. */
+    private void runSystem(String system, int n, List<Integer> bytes, PeerRunners peers, List<ResultRow> rows,
+            Map<String, String> skipped, List<String> failures, int round) throws Exception {
+        String ofRounds = rounds == 1 ? "" : String.format(Locale.ROOT, " (round %d of %d)", round, rounds);
+        try {
+            switch (system) {
+                case "jfmi" -> {
+                    System.err.printf("compare: jfmi, %d ranks%s ...%n", n, ofRounds);
+                    try {
+                        rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
+                                false, false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize="
+                                        + directMemoryFor(bytes, n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"),
+                                List.of(), 0, List.of()), n));
+                    } catch (JfmiRunner.RunFailed e) {
+                        // Keep what the other rank counts measured; the run still ends non-zero.
+                        failures.add(e.getMessage() + (e.verifyFailed() ? " (a wrong result)" : ""));
+                    }
+                }
+                case "openmpi" -> {
+                    System.err.printf("compare: Open MPI, %d ranks%s ...%n", n, ofRounds);
+                    rows.addAll(peers.openMpi(n, ops, bytes, iterations, warmup));
+                }
+                case "gloo" -> {
+                    System.err.printf("compare: gloo, %d ranks%s ...%n", n, ofRounds);
+                    // gloo has no JIT to warm and is slow per call: fewer calls keep the run bounded
+                    rows.addAll(peers.gloo(n, ops, bytes, Math.max(50, iterations / 4), Math.min(warmup, 500)));
+                }
+                default -> throw new IllegalArgumentException("unknown system " + system);
+            }
+        } catch (PeerRunners.Skipped e) {
+            skipped.put(system, e.getMessage());
+        }
     }
 
     static String table(List<ResultRow> rows) {
