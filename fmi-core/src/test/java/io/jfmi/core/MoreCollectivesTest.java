@@ -278,6 +278,36 @@ class MoreCollectivesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void alltoallOfBlocksLargerThanManyLocalCopySlicesKeepsEveryByte(int n) throws Exception {
+        // The rank's own block is copied in 256 KiB slices while the exchange waits: 2.4 MB is ten slices.
+        int block = 300_000;
+        List<long[]> results = ThreadedJob.run(n, comm -> {
+            long[] send = new long[block * comm.size()];
+            for (int i = 0; i < send.length; i++) {
+                send[i] = comm.rank() * 10_000_000L + i;
+            }
+            long[] recv = new long[send.length];
+            for (int round = 0; round < 2; round++) { // a second call reuses the exchange after a finished copy
+                Arrays.fill(recv, -1);
+                comm.alltoall(DataBuffer.of(send), DataBuffer.of(recv));
+            }
+            return recv;
+        });
+        for (int r = 0; r < n; r++) {
+            for (int p = 0; p < n; p++) {
+                for (int i = 0; i < block; i++) {
+                    long expected = p * 10_000_000L + (long) r * block + i;
+                    if (results.get(r)[p * block + i] != expected) {
+                        assertEquals(expected, results.get(r)[p * block + i], "rank " + r + ", block from " + p
+                                + ", element " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {2, 3, 4})
     void alltoallvWhereRanksChooseDifferentAlgorithms(int n) throws Exception {
         // Rank 0 sends 40 KiB to every peer (above the pairwise threshold in total), the others 4 bytes each:

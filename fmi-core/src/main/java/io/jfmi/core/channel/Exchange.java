@@ -27,6 +27,14 @@ public final class Exchange {
     long bytes;
     long deadlineNanos;
     long budgetMillis;
+    /** A copy within this rank that {@link Transport} makes while the links have nothing to move. */
+    private ByteBuffer localFrom;
+    private ByteBuffer localTo;
+    private int localFromOffset;
+    private int localToOffset;
+    private int localRemaining;
+    /** Bytes of the local copy per slice: tens of µs of memcpy, after which the links are polled again. */
+    static final int LOCAL_SLICE_BYTES = 256 * 1024;
 
     Exchange(Transport transport) {
         this.transport = transport;
@@ -48,7 +56,53 @@ public final class Exchange {
         this.bytes = bytes;
         this.sendCount = 0;
         this.recvCount = 0;
+        this.localRemaining = 0;
+        this.localFrom = null;
+        this.localTo = null;
         return this;
+    }
+
+    /**
+     * A copy within this rank, made by the next {@link #await()} a slice at a time whenever the links have nothing to
+     * move (where it would otherwise spin), and finished before that await returns. A rank that copies first and
+     * exchanges after waits for its peer anyway: in a 2-rank 16 MiB alltoall the waiting ranks spun for about a third
+     * of each call, and the up-front 16 MiB copy of the rank's own block cost 1-3.7 ms of a 17 ms call
+     * (benchmarks/RESULTS.md). Positions and limits of both buffers are left alone.
+     */
+    public Exchange copyWhileWaiting(ByteBuffer from, int fromOffset, ByteBuffer to, int toOffset, int length) {
+        if (length == 0 || (from == to && fromOffset == toOffset)) {
+            return this;
+        }
+        localFrom = from;
+        localFromOffset = fromOffset;
+        localTo = to;
+        localToOffset = toOffset;
+        localRemaining = length;
+        return this;
+    }
+
+    /** Copies the next slice of the local copy; false when none is left. */
+    boolean copyLocalSlice() {
+        if (localRemaining == 0) {
+            return false;
+        }
+        int n = Math.min(LOCAL_SLICE_BYTES, localRemaining);
+        localTo.put(localToOffset, localFrom, localFromOffset, n);
+        localFromOffset += n;
+        localToOffset += n;
+        localRemaining -= n;
+        if (localRemaining == 0) {
+            localFrom = null;
+            localTo = null;
+        }
+        return true;
+    }
+
+    /** Copies whatever is left of the local copy. */
+    void finishLocalCopy() {
+        while (copyLocalSlice()) {
+            // slice by slice: the same code path as while waiting
+        }
     }
 
     public Exchange send(int peer, int tag, ByteBuffer buffer, int offset, int length) {

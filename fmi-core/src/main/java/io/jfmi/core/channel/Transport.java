@@ -360,6 +360,7 @@ public final class Transport implements AutoCloseable {
                 }
             }
             if (allDone(ex) && healer.backlogWritten()) {
+                ex.finishLocalCopy();
                 return;
             }
             for (int i = 0; i < activeCount; i++) {
@@ -379,6 +380,10 @@ public final class Transport implements AutoCloseable {
             FmiException outside = outsideFailure;
             if (outside != null) {
                 throw whileWaiting(outside, ex);
+            }
+            if (ex.copyLocalSlice()) {
+                spinStart = System.nanoTime(); // local work instead of a spin turn
+                continue;
             }
             long spun = System.nanoTime() - spinStart;
             if (spun < wait.spinNanos()) {

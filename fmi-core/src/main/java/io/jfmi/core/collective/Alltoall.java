@@ -25,10 +25,12 @@ public final class Alltoall {
         int n = ctx.size();
         int rank = ctx.rank();
         Exchange ex = ctx.begin(OpCode.ALLTOALL, sendBlocks.total());
-        LocalCopy.copy(in, sendBlocks.offset(rank), out, recvBlocks.offset(rank), sendBlocks.size(rank));
         if (n == 1) {
+            LocalCopy.copy(in, sendBlocks.offset(rank), out, recvBlocks.offset(rank), sendBlocks.size(rank));
             return;
         }
+        // The rank's own block is copied by the first step's wait, in the time it would spin for its peer.
+        ex.copyWhileWaiting(in, sendBlocks.offset(rank), out, recvBlocks.offset(rank), sendBlocks.size(rank));
         // Ranks of an alltoallv may choose differently (each looks at its own total): the tag depends on the step
         // only, which both ends of a pair agree on, so a posted rank and a pairwise rank still match.
         boolean pairwise = AlgorithmChoice.alltoall(ctx.tuning(), sendBlocks.total()) == AlltoallAlgorithm.PAIRWISE;
