@@ -53,8 +53,6 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     private final TimedCalls loop = new TimedCalls();
     private final JitWatch jit = new JitWatch();
-    private final long[] idleBefore = new long[2];
-    private final long[] idleAfter = new long[2];
 
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
@@ -152,16 +150,21 @@ public final class CollectiveBenchRank implements Callable<Integer> {
 
     private Timed timeOnce(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int iters) {
         Histogram h = TimedCalls.newHistogram();
-        boolean readIdle = comm.rank() == 0 && HostIdle.read(idleBefore);
+        HostIdle.Window idle = comm.rank() == 0 ? new HostIdle.Window() : null;
+        if (idle != null) {
+            idle.start();
+        }
         long cpu0 = ProcessCpu.nanos(); // before the barrier that starts the block on every rank together
         jit.busyNanosSinceLastLook();
         long t0 = System.nanoTime();
         loop.run(comm, op, buffers, iters, h);
         long wall = System.nanoTime() - t0;
         long cpu = ProcessCpu.nanos() - cpu0;
-        Double idle = readIdle && HostIdle.read(idleAfter)
-                ? HostIdle.percent(idleAfter[0] - idleBefore[0], idleAfter[1] - idleBefore[1]) : null;
-        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook(), idle);
+        if (idle != null) {
+            idle.stop();
+        }
+        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook(),
+                idle == null ? null : idle.percent());
     }
 
     /**

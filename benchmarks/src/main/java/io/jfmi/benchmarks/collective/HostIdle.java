@@ -93,6 +93,39 @@ final class HostIdle {
         return field == values.length;
     }
 
+    /**
+     * Idle and total ticks summed over the spans between {@link #start} and {@link #stop}; unknown once a reading
+     * failed. Both readings sit outside the calls they bracket.
+     */
+    static final class Window {
+        private final long[] before = new long[2];
+        private final long[] after = new long[2];
+        private long idleTicks;
+        private long allTicks;
+        private boolean open;
+        private boolean failed;
+
+        void start() {
+            open = !failed && read(before);
+            failed |= !open;
+        }
+
+        void stop() {
+            if (open && read(after)) {
+                idleTicks += after[0] - before[0];
+                allTicks += after[1] - before[1];
+            } else {
+                failed = true;
+            }
+            open = false;
+        }
+
+        /** The idle share over every span so far, percent; null when a reading failed or no tick passed. */
+        Double percent() {
+            return failed ? null : HostIdle.percent(idleTicks, allTicks);
+        }
+    }
+
     /** Idle share in percent between two readings ({@link #read}); null when no tick passed or none was read. */
     static Double percent(long idleTicks, long allTicks) {
         return allTicks > 0 ? 100.0 * idleTicks / allTicks : null;

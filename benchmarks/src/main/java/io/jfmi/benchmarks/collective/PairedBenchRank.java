@@ -29,8 +29,6 @@ public final class PairedBenchRank implements Callable<Integer> {
     JobOptions job;
 
     private final TimedCalls loop = new TimedCalls();
-    private final long[] idleBefore = new long[2];
-    private final long[] idleAfter = new long[2];
 
     @Option(names = "--ops", split = ",", required = true)
     List<String> ops;
@@ -92,7 +90,7 @@ public final class PairedBenchRank implements Callable<Integer> {
                     warmUp(settings, op, buffers, block);
                     Histogram[] latency = {TimedCalls.newHistogram(), TimedCalls.newHistogram()};
                     long[] cpu = new long[2];
-                    long[][] idle = new long[2][2];
+                    HostIdle.Window[] idle = {new HostIdle.Window(), new HostIdle.Window()};
                     for (int round = 0; round < rounds; round++) {
                         for (int s = 0; s < 2; s++) {
                             cpu[s] += timeBlock(settings[s], op, buffers, block, latency[s], idle[s]);
@@ -131,21 +129,19 @@ public final class PairedBenchRank implements Callable<Integer> {
 
     /**
      * Times one block of calls into {@code latency}; returns the process's CPU time over the block, ns. Rank 0 adds
-     * the host's idle and total ticks over the block to {@code idleTicks} ([0] idle, [1] all; -1 in [1] once a
-     * reading failed).
+     * the host's ticks over the block to {@code idle}.
      */
     private long timeBlock(Communicator c, BenchOp op, BenchOp.Buffers buffers, int block, Histogram latency,
-            long[] idleTicks) {
+            HostIdle.Window idle) {
         boolean rankZero = c.rank() == 0;
-        boolean readIdle = rankZero && idleTicks[1] >= 0 && HostIdle.read(idleBefore);
+        if (rankZero) {
+            idle.start();
+        }
         long cpu0 = ProcessCpu.nanos(); // before the barrier that starts the block on every rank together
         loop.run(c, op, buffers, block, latency);
         long cpu = ProcessCpu.nanos() - cpu0;
-        if (readIdle && HostIdle.read(idleAfter)) {
-            idleTicks[0] += idleAfter[0] - idleBefore[0];
-            idleTicks[1] += idleAfter[1] - idleBefore[1];
-        } else if (rankZero) {
-            idleTicks[1] = -1;
+        if (rankZero) {
+            idle.stop();
         }
         return cpu;
     }
@@ -155,13 +151,13 @@ public final class PairedBenchRank implements Callable<Integer> {
      * host's idle share over the setting's blocks.
      */
     private static void report(Communicator c, String setting, BenchOp op, int size, long timed, Histogram h,
-            long cpuNanos, long[] idleTicks) {
+            long cpuNanos, HostIdle.Window idle) {
         ResultRow row = PointGather.toRankZero(c, setting, op, size, (int) timed, h,
                 cpuNanos < 0 ? 0 : (double) cpuNanos / timed);
         if (row == null) {
             return;
         }
-        row = row.withIdlePct(HostIdle.percent(idleTicks[0], idleTicks[1]));
+        row = row.withIdlePct(idle.percent());
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row).getAsJsonObject();
         System.out.println(CollectiveBenchRank.RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));
         System.out.flush();

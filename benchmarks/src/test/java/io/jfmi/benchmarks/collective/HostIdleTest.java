@@ -58,4 +58,23 @@ class HostIdleTest {
         assertTrue(second[0] >= first[0] && second[0] - first[0] <= second[1] - first[1],
                 "idle " + (second[0] - first[0]) + " of " + (second[1] - first[1]) + " ticks");
     }
+
+    @Test
+    void aWindowSumsItsSpansAndSaysNothingBeforeATickPassed() throws Exception {
+        HostIdle.Window window = new HostIdle.Window();
+        if (!Files.isReadable(Path.of("/proc/stat"))) {
+            window.start();
+            window.stop();
+            assertNull(window.percent(), "no /proc/stat: unknown");
+            return;
+        }
+        assertNull(window.percent(), "no span yet");
+        for (int i = 0; i < 2; i++) {
+            window.start();
+            Thread.sleep(60); // mostly idle: this thread sleeps
+            window.stop();
+        }
+        Double idle = window.percent();
+        assertTrue(idle != null && idle >= 0 && idle <= 100, "idle " + idle);
+    }
 }
