@@ -30,9 +30,15 @@ public final class RankProcesses {
      * @param secretFile    job secret file
      * @param deadline      the whole job must finish within this
      * @param grace         how long the surviving ranks get after the first failure
+     * @param bindToCores   start rank r on one CPU, r modulo the CPUs allowed ({@link CoreBinding})
      */
     public record Spec(int worldSize, List<String> jvmArgs, String mainClass, List<String> args, String rendezvous,
-            String jobId, Path secretFile, Duration deadline, Duration grace) {
+            String jobId, Path secretFile, Duration deadline, Duration grace, boolean bindToCores) {
+        /** A job whose ranks the kernel places (no binding). */
+        public Spec(int worldSize, List<String> jvmArgs, String mainClass, List<String> args, String rendezvous,
+                String jobId, Path secretFile, Duration deadline, Duration grace) {
+            this(worldSize, jvmArgs, mainClass, args, rendezvous, jobId, secretFile, deadline, grace, false);
+        }
     }
 
     /** Exit code per rank (-1 when killed) and whether the deadline passed. */
@@ -53,9 +59,14 @@ public final class RankProcesses {
         long start = System.nanoTime();
         List<Process> processes = new ArrayList<>();
         List<Thread> pumps = new ArrayList<>();
+        CoreBinding binding = spec.bindToCores() ? CoreBinding.ofThisProcess() : null;
         try {
             for (int r = 0; r < spec.worldSize(); r++) {
-                Process p = new ProcessBuilder(command(spec, r)).redirectErrorStream(true).start();
+                List<String> cmd = command(spec, r);
+                if (binding != null) {
+                    cmd = binding.bound(cmd, r);
+                }
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 processes.add(p);
                 pumps.add(pump(p, r, lines));
             }
@@ -77,7 +88,7 @@ public final class RankProcesses {
         };
     }
 
-    /** The command line of rank {@code rank}'s JVM. */
+    /** The command line of rank {@code rank}'s JVM (without the binding's prefix). */
     public static List<String> command(Spec spec, int rank) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
