@@ -2,6 +2,7 @@ package io.jfmi.benchmarks.collective;
 
 import io.jfmi.benchmarks.Charts;
 import io.jfmi.benchmarks.Sizes;
+import io.jfmi.worker.launch.CoreBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,11 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "rank, e.g. allreduce=ring (see worker run --help).")
     List<String> algorithms = new ArrayList<>();
 
+    @Option(names = "--bind-to", paramLabel = "WHAT", description = "core: start rank r's JVM on one CPU, r modulo "
+            + "the CPUs allowed (taskset), as mpirun --bind-to core; none: the kernel places the ranks (default: "
+            + "${DEFAULT-VALUE}).")
+    String bindTo = "none";
+
     @Option(names = "--out", description = "Also write results.csv and results.json into this directory.")
     Path out;
 
@@ -89,7 +95,8 @@ public final class CollectivesCommand implements Callable<Integer> {
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
                 jvmOpts, algorithms, primeRounds,
-                List.of("--second-connection", secondConnection, "--busy-nanos", Long.toString(busyNanos)));
+                List.of("--second-connection", secondConnection, "--busy-nanos", Long.toString(busyNanos)),
+                CoreBinding.parseBindTo(bindTo));
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
             if (n < 1 || n > 64) {

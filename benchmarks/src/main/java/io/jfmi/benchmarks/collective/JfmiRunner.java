@@ -17,10 +17,11 @@ public final class JfmiRunner {
      * @param sealLinks   ranks seal their direct links (AES-GCM)
      * @param primeRounds rounds of io.jfmi.core.Warmup each rank runs before joining (0: none)
      * @param rankArgs    further options for every rank (e.g. --heal-links all)
+     * @param bindToCores start rank r's JVM on one CPU (RankProcesses.Spec)
      */
     public record Plan(List<String> ops, List<Integer> sizes, int iterations, int warmup, boolean verify,
             boolean forceRelay, boolean tls, boolean sealLinks, long spinNanos, List<String> jvmOpts,
-            List<String> algorithms, int primeRounds, List<String> rankArgs) {
+            List<String> algorithms, int primeRounds, List<String> rankArgs, boolean bindToCores) {
     }
 
     /** The run failed; {@code verifyFailed} when a result was wrong (exit code 3 of a rank). */
@@ -63,7 +64,7 @@ public final class JfmiRunner {
             args.add("--algorithm");
             args.add(String.join(",", plan.algorithms()));
         }
-        return runRanks(CollectiveBenchRank.class, args, ranks, plan.jvmOpts(), plan.tls());
+        return runRanks(CollectiveBenchRank.class, args, ranks, plan.jvmOpts(), plan.tls(), plan.bindToCores());
     }
 
     /**
@@ -71,7 +72,7 @@ public final class JfmiRunner {
      * and returns the rows rank 0 printed as RESULT lines; other output goes to stderr, tagged by rank.
      */
     static List<ResultRow> runRanks(Class<?> rankMain, List<String> rankArgs, int ranks, List<String> jvmOpts,
-            boolean tls) throws Exception {
+            boolean tls, boolean bindToCores) throws Exception {
         List<String> args = new ArrayList<>(rankArgs);
         List<String> results = Collections.synchronizedList(new ArrayList<>());
         try (LocalServer server = LocalServer.start(tls)) {
@@ -80,7 +81,7 @@ public final class JfmiRunner {
             }
             RankProcesses.Spec spec = new RankProcesses.Spec(ranks, jvmOpts, rankMain.getName(), args,
                     server.address(), "bench-" + ranks, server.secretFile(), Duration.ofMinutes(30),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), bindToCores);
             RankProcesses.Outcome outcome = RankProcesses.run(spec, (rank, line) -> {
                 if (line.startsWith(CollectiveBenchRank.RESULT_PREFIX)) {
                     results.add(line.substring(CollectiveBenchRank.RESULT_PREFIX.length()));

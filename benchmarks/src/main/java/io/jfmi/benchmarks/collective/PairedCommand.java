@@ -84,7 +84,7 @@ public final class PairedCommand implements Callable<Integer> {
             System.err.printf("paired: %d ranks, A = defaults%s, B = A + %s ...%n", n,
                     aArgs.isBlank() ? "" : " + " + aArgs, bArgs);
             try {
-                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n, jvmOpts, false));
+                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n, jvmOpts, false, false));
             } catch (JfmiRunner.RunFailed e) {
                 System.err.println("paired: " + e.getMessage());
                 return 1;

@@ -4,6 +4,7 @@ import io.jfmi.benchmarks.Charts;
 import io.jfmi.benchmarks.Sizes;
 import io.jfmi.benchmarks.collective.JfmiRunner;
 import io.jfmi.benchmarks.collective.ResultRow;
+import io.jfmi.worker.launch.CoreBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class CompareCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     List<String> systems = List.of("jfmi", "openmpi", "gloo", "floor");
 
+    private boolean bindToCores;
+
     /** The systems that run per rank count, jfmi first (the floors run once, before them). */
     private static final List<String> SYSTEMS = List.of("jfmi", "openmpi", "gloo");
 
@@ -51,6 +54,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write compare.csv, compare.json and latency-*.png here (with --rounds: "
             + "the median rows, and compare-round-K.csv for each round).")
     Path out;
+
+    @Option(names = "--bind-to", paramLabel = "WHAT", description = "core: every system's rank r runs on one CPU, r "
+            + "modulo the CPUs allowed (jfmi and gloo under taskset, Open MPI with --bind-to core); none: the kernel "
+            + "places them (default: ${DEFAULT-VALUE}).")
+    String bindTo = "none";
 
     @Option(names = "--work", description = "Where peer programs are built (default: a temporary directory).")
     Path work;
@@ -68,7 +76,9 @@ public final class CompareCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
-        PeerRunners peers = new PeerRunners(work != null ? work : Files.createTempDirectory("jfmi-peers"));
+        bindToCores = CoreBinding.parseBindTo(bindTo);
+        PeerRunners peers = new PeerRunners(work != null ? work : Files.createTempDirectory("jfmi-peers"),
+                bindToCores ? CoreBinding.ofThisProcess() : null);
         List<List<ResultRow>> byRound = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
@@ -138,7 +148,7 @@ public final class CompareCommand implements Callable<Integer> {
                         rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
                                 false, false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize="
                                         + directMemoryFor(bytes, n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"),
-                                List.of(), 0, List.of()), n));
+                                List.of(), 0, List.of(), bindToCores), n));
                     } catch (JfmiRunner.RunFailed e) {
                         // Keep what the other rank counts measured; the run still ends non-zero.
                         failures.add(e.getMessage() + (e.verifyFailed() ? " (a wrong result)" : ""));

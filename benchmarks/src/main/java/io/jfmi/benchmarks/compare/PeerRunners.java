@@ -1,6 +1,8 @@
 package io.jfmi.benchmarks.compare;
 
+import io.jfmi.benchmarks.Exec;
 import io.jfmi.benchmarks.collective.ResultRow;
+import io.jfmi.worker.launch.CoreBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -10,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import io.jfmi.benchmarks.Exec;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,9 +36,12 @@ final class PeerRunners {
     static final String PYTHON = "/usr/bin/python3";
 
     private final Path work;
+    /** Where each rank of the peers runs: null lets the kernel place them. */
+    private final CoreBinding binding;
 
-    PeerRunners(Path work) throws IOException {
+    PeerRunners(Path work, CoreBinding binding) throws IOException {
         this.work = work;
+        this.binding = binding;
         Files.createDirectories(work);
         for (String f : List.of("osu_coll.c", "gloo_coll.py", "tcp_pingpong.c", "tcp_exchange.c")) {
             try (InputStream in = PeerRunners.class.getResourceAsStream("/peers/" + f)) {
@@ -59,10 +63,13 @@ final class PeerRunners {
             Exec.run(List.of("mpicc", "-O2", "-o", exe.toString(), work.resolve("osu_coll.c").toString()), Map.of(),
                     work, Duration.ofMinutes(2));
         }
-        List<String> cmd = List.of("mpirun", "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np",
-                Integer.toString(ranks), "--mca", "pml", "ob1", "--mca", "btl", "tcp,self", "--mca",
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "--allow-run-as-root", "--oversubscribe"));
+        // Bound: one core per rank, as jfmi's --bind-to core; more ranks than cores share them round-robin.
+        cmd.addAll(binding != null ? List.of("--bind-to", "core:overload-allowed", "--map-by", "core")
+                : List.of("--bind-to", "none"));
+        cmd.addAll(List.of("-np", Integer.toString(ranks), "--mca", "pml", "ob1", "--mca", "btl", "tcp,self", "--mca",
                 "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", exe.toString(), String.join(",", ops),
-                join(sizes), Integer.toString(iterations), Integer.toString(warmup));
+                join(sizes), Integer.toString(iterations), Integer.toString(warmup)));
         return combineParts(Exec.run(cmd, Map.of("OMPI_MCA_plm_rsh_agent", "false"), work, Duration.ofMinutes(30)));
     }
 
@@ -78,8 +85,10 @@ final class PeerRunners {
         List<List<String>> cmds = new ArrayList<>();
         List<Map<String, String>> envs = new ArrayList<>();
         for (int r = 0; r < ranks; r++) {
-            cmds.add(List.of(PYTHON, work.resolve("gloo_coll.py").toString(), Integer.toString(port),
+            List<String> cmd = new ArrayList<>(binding != null ? binding.prefixFor(r) : List.of());
+            cmd.addAll(List.of(PYTHON, work.resolve("gloo_coll.py").toString(), Integer.toString(port),
                     String.join(",", ops), join(sizes), Integer.toString(iterations), Integer.toString(warmup)));
+            cmds.add(cmd);
             envs.add(Map.of("RANK", Integer.toString(r), "WORLD_SIZE", Integer.toString(ranks), "OMP_NUM_THREADS",
                     "1"));
         }

@@ -89,7 +89,7 @@ public final class LinkSecurityCommand implements Callable<Integer> {
     private List<ResultRow> run(Setup setup, int n, List<Integer> bytes) throws Exception {
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, setup.relay, setup.tls,
                 setup.sealed, -1, List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"), List.of(), 0,
-                List.of("--heal-links", setup.healing ? "all" : "off"));
+                List.of("--heal-links", setup.healing ? "all" : "off"), false);
         List<ResultRow> rows = new ArrayList<>();
         for (ResultRow r : JfmiRunner.run(plan, n)) {
             rows.add(new ResultRow(setup.label, r.ranks(), r.op(), r.bytes(), r.iterations(), r.meanUs(), r.p50Us(),
