@@ -114,7 +114,7 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     }
 
     public enum ReduceAlgorithm {
-        AUTO, BINOMIAL, LINEAR
+        AUTO, BINOMIAL, HALVING, LINEAR
     }
 
     public enum AllreduceAlgorithm {

@@ -26,14 +26,18 @@ public final class AlgorithmChoice {
         };
     }
 
-    /** @param bytes the vector's size on each rank */
-    public static ReduceAlgorithm reduce(Tuning t, int ranks, long bytes, boolean associative) {
+    /**
+     * @param bytes the vector's size on each rank
+     * @param commutative a halving tree folds out of rank order, so a non-commutative op gets the binomial one
+     */
+    public static ReduceAlgorithm reduce(Tuning t, int ranks, long bytes, boolean associative, boolean commutative) {
         if (!associative) {
             return ReduceAlgorithm.LINEAR;
         }
         return switch (t.reduce()) {
             case AUTO -> bytes <= Tuning.REDUCE_LINEAR_MAX_BYTES && ranks <= Tuning.REDUCE_LINEAR_MAX_RANKS
-                    ? ReduceAlgorithm.LINEAR : ReduceAlgorithm.BINOMIAL;
+                    ? ReduceAlgorithm.LINEAR : commutative ? ReduceAlgorithm.HALVING : ReduceAlgorithm.BINOMIAL;
+            case HALVING -> commutative ? ReduceAlgorithm.HALVING : ReduceAlgorithm.BINOMIAL;
             case BINOMIAL, LINEAR -> t.reduce();
         };
     }

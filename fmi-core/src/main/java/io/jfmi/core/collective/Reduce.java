@@ -23,6 +23,11 @@ import java.nio.ByteOrder;
  *       children and passes it up while segment s + 1 is on its way, so the tree's levels work at once instead of
  *       each waiting for the whole vector of the level below. The first fold reads this rank's input directly,
  *       and the root folds into the caller's output: no copies besides the transfers and folds.</li>
+ *   <li>{@code halving}: the same, over the tree whose distances halve ({@link ReduceTree}): the folding is done
+ *       by the low half of the ranks instead of the even ones, which spreads it over the cores of ranks placed
+ *       round robin (measured with 4 and 8 ranks bound to 2 cores: a 1 MiB reduce 0.58-0.74x the time, the cores'
+ *       idle share from 14-25% to 0-3%; unbound level within noise; benchmarks/RESULTS.md). Commutative ops only;
+ *       the default for them.</li>
  *   <li>{@code linear}: the root receives every contribution and folds them strictly left to right; the only
  *       correct choice for non-associative ops.</li>
  * </ul>
@@ -43,24 +48,27 @@ public final class Reduce {
             LocalCopy.copy(in, 0, out, 0, bytes);
             return;
         }
-        switch (AlgorithmChoice.reduce(ctx.tuning(), ctx.size(), bytes, op.associative())) {
-            case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root);
+        switch (AlgorithmChoice.reduce(ctx.tuning(), ctx.size(), bytes, op.associative(), op.commutative())) {
+            case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root, false);
+            case HALVING -> binomial(ctx, ex, in, out, type, count, op, root, true);
             case LINEAR -> linear(ctx, ex, in, out, type, count, op, root);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown reduce algorithm");
         }
     }
 
+    /** @param halving the halving tree ({@link ReduceTree}; the caller checked the op is commutative) */
     private static void binomial(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,
-            int count, ReduceOp op, int root) {
+            int count, ReduceOp op, int root, boolean halving) {
         int n = ctx.size();
         int rank = ctx.rank();
         int bytes = count * type.size();
         int treeRoot = op.commutative() ? root : 0;
+        ReduceTree tree = ReduceTree.of(halving, (rank - treeRoot + n) % n, n);
         int seg = Segments.size(ctx.tuning().segmentBytes(), type.size());
         ByteBuffer acc = op.elementwise() && bytes > seg
-                ? pipelined(ctx, ex, in, out, type, bytes, op, root, treeRoot, seg)
-                : wholeVectors(ctx, ex, in, out, type, count, op, treeRoot);
+                ? pipelined(ctx, ex, in, out, type, bytes, op, root, treeRoot, tree, seg)
+                : wholeVectors(ctx, ex, in, type, count, op, treeRoot, tree);
         if (treeRoot == root) {
             if (rank == root && acc != out) {
                 LocalCopy.copy(acc, 0, out, 0, bytes);
@@ -79,26 +87,22 @@ public final class Reduce {
     }
 
     /** The tree on whole vectors; returns this rank's partial (the result on the tree root). */
-    private static ByteBuffer wholeVectors(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out,
-            DataType type, int count, ReduceOp op, int treeRoot) {
+    private static ByteBuffer wholeVectors(CollectiveContext ctx, Exchange ex, ByteBuffer in, DataType type,
+            int count, ReduceOp op, int treeRoot, ReduceTree tree) {
         int n = ctx.size();
         int bytes = count * type.size();
         ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
         LocalCopy.copy(in, 0, acc, 0, bytes);
-        int vr = (ctx.rank() - treeRoot + n) % n;
-        int round = 0;
-        for (int mask = 1; mask < n; mask <<= 1, round++) {
-            if ((vr & mask) != 0) {
-                ex.send((vr - mask + treeRoot) % n, ctx.tag(round), acc, 0, bytes);
-                ex.await();
-                break;
-            }
-            if (vr + mask < n) {
-                ex.recv((vr + mask + treeRoot) % n, ctx.tag(round), incoming, 0, bytes);
-                ex.await();
-                op.apply(acc, incoming, acc, type, count);
-            }
+        for (int i = 0; i < tree.children.length; i++) {
+            ex.recv((tree.children[i] + treeRoot) % n, ctx.tag(ReduceTree.round(tree.childDistances[i])), incoming,
+                    0, bytes);
+            ex.await();
+            op.apply(acc, incoming, acc, type, count);
+        }
+        if (tree.parent >= 0) {
+            ex.send((tree.parent + treeRoot) % n, ctx.tag(ReduceTree.round(tree.parentDistance)), acc, 0, bytes);
+            ex.await();
         }
         return acc;
     }
@@ -110,22 +114,18 @@ public final class Reduce {
      * A rank without children posts all its segments at once, straight from its input.
      */
     private static ByteBuffer pipelined(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out,
-            DataType type, int bytes, ReduceOp op, int root, int treeRoot, int seg) {
+            DataType type, int bytes, ReduceOp op, int root, int treeRoot, ReduceTree tree, int seg) {
         int n = ctx.size();
-        int vr = (ctx.rank() - treeRoot + n) % n;
-        int parentMask = Integer.lowestOneBit(vr); // 0 on the tree root
-        int parent = vr == 0 ? -1 : (vr - parentMask + treeRoot) % n;
-        // Children are vr + mask for every mask below the parent's (all masks below n on the tree root).
-        int maskLimit = vr == 0 ? n : parentMask;
+        int parent = tree.parent < 0 ? -1 : (tree.parent + treeRoot) % n;
         int pieces = Segments.count(bytes, seg);
-        if (maskLimit == 1 || vr + 1 >= n) {
+        if (tree.children.length == 0) {
             for (int s = 0; s < pieces; s++) {
                 ex.send(parent, segmentTag(ctx, s), in, s * seg, Math.min(seg, bytes - s * seg));
             }
             ex.await();
             return in;
         }
-        ByteBuffer acc = vr == 0 && treeRoot == root ? out : ctx.scratch().get(Scratch.TEMP_A, bytes);
+        ByteBuffer acc = tree.parent < 0 && treeRoot == root ? out : ctx.scratch().get(Scratch.TEMP_A, bytes);
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, seg);
         for (int s = 0; s < pieces; s++) {
             int off = s * seg;
@@ -133,8 +133,8 @@ public final class Reduce {
             ByteBuffer accPiece = acc.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer inPiece = in.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer left = inPiece;
-            for (int mask = 1; mask < maskLimit && vr + mask < n; mask <<= 1) {
-                ex.recv((vr + mask + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
+            for (int child : tree.children) {
+                ex.recv((child + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
                 ex.await();
                 op.apply(left, incoming, accPiece, type, len / type.size());
                 left = accPiece;

@@ -68,19 +68,24 @@ class AlgorithmChoiceTest {
         assertEquals(expected, AlgorithmChoice.bcast(DEFAULTS.withBcast(forced), ranks, kib * KIB));
     }
 
-    @ParameterizedTest(name = "reduce {0}: {1} ranks, {2} bytes, associative={3} -> {4}")
+    @ParameterizedTest(name = "reduce {0}: {1} ranks, {2} bytes, associative={3}, commutative={4} -> {5}")
     @CsvSource({
-        "AUTO,     8,  8,    true,  LINEAR",
-        "AUTO,     16, 1024, true,  LINEAR",
-        "AUTO,     16, 1025, true,  BINOMIAL",
-        "AUTO,     17, 8,    true,  BINOMIAL",
-        "AUTO,     64, 8,    false, LINEAR",
-        "LINEAR,   64, 9999, true,  LINEAR",
-        "BINOMIAL, 4,  8,    true,  BINOMIAL",
-        "BINOMIAL, 4,  8,    false, LINEAR",
+        "AUTO,     8,  8,    true,  true,  LINEAR",
+        "AUTO,     16, 1024, true,  true,  LINEAR",
+        "AUTO,     16, 1025, true,  true,  HALVING",
+        "AUTO,     16, 1025, true,  false, BINOMIAL",
+        "AUTO,     17, 8,    true,  true,  HALVING",
+        "AUTO,     64, 8,    false, true,  LINEAR",
+        "LINEAR,   64, 9999, true,  true,  LINEAR",
+        "BINOMIAL, 4,  8,    true,  true,  BINOMIAL",
+        "BINOMIAL, 4,  8,    false, true,  LINEAR",
+        "HALVING,  4,  8,    true,  true,  HALVING",
+        "HALVING,  4,  8,    true,  false, BINOMIAL",
     })
-    void reduce(ReduceAlgorithm forced, int ranks, long bytes, boolean associative, ReduceAlgorithm expected) {
-        assertEquals(expected, AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), ranks, bytes, associative));
+    void reduce(ReduceAlgorithm forced, int ranks, long bytes, boolean associative, boolean commutative,
+            ReduceAlgorithm expected) {
+        assertEquals(expected,
+                AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), ranks, bytes, associative, commutative));
     }
 
     @ParameterizedTest(name = "alltoall {0}: {1} bytes sent -> {2}")
