@@ -1,6 +1,7 @@
 package io.jfmi.benchmarks.collective;
 
 import io.jfmi.benchmarks.Sizes;
+import io.jfmi.worker.launch.CoreBinding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,11 @@ public final class PairedCommand implements Callable<Integer> {
             + "adds to A's (later options win), e.g. \"--spin-nanos 1000000\".")
     String bArgs;
 
+    @Option(names = "--bind-to", paramLabel = "WHAT", description = "core: start rank r's JVM on one CPU, r modulo "
+            + "the CPUs allowed (taskset), as collectives --bind-to core; none: the kernel places the ranks "
+            + "(default: ${DEFAULT-VALUE}).")
+    String bindTo = "none";
+
     @Option(names = "--out", description = "Also write paired.csv and paired.json into this directory.")
     Path out;
 
@@ -64,6 +70,7 @@ public final class PairedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Integer> bytes = Sizes.parseCollectiveSizes(sizes);
         ops.forEach(BenchOp::parse);
+        boolean bindToCores = CoreBinding.parseBindTo(bindTo);
         if (calls < 1 || rounds < 1) {
             throw new IllegalArgumentException("--calls and --rounds must be >= 1");
         }
@@ -84,7 +91,7 @@ public final class PairedCommand implements Callable<Integer> {
             System.err.printf("paired: %d ranks, A = defaults%s, B = A + %s ...%n", n,
                     aArgs.isBlank() ? "" : " + " + aArgs, bArgs);
             try {
-                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n, jvmOpts, false, false));
+                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n, jvmOpts, false, bindToCores));
             } catch (JfmiRunner.RunFailed e) {
                 System.err.println("paired: " + e.getMessage());
                 return 1;
