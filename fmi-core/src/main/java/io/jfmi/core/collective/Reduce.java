@@ -94,8 +94,8 @@ public final class Reduce {
         ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_A, bytes);
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
         LocalCopy.copy(in, 0, acc, 0, bytes);
-        for (int i = 0; i < tree.children.length; i++) {
-            ex.recv((tree.children[i] + treeRoot) % n, ctx.tag(ReduceTree.round(tree.childDistances[i])), incoming,
+        for (int i = 0; i < tree.childCount; i++) {
+            ex.recv((tree.child(i) + treeRoot) % n, ctx.tag(ReduceTree.round(tree.childDistance(i))), incoming,
                     0, bytes);
             ex.await();
             op.apply(acc, incoming, acc, type, count);
@@ -118,7 +118,7 @@ public final class Reduce {
         int n = ctx.size();
         int parent = tree.parent < 0 ? -1 : (tree.parent + treeRoot) % n;
         int pieces = Segments.count(bytes, seg);
-        if (tree.children.length == 0) {
+        if (tree.childCount == 0) {
             for (int s = 0; s < pieces; s++) {
                 ex.send(parent, segmentTag(ctx, s), in, s * seg, Math.min(seg, bytes - s * seg));
             }
@@ -133,8 +133,8 @@ public final class Reduce {
             ByteBuffer accPiece = acc.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer inPiece = in.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer left = inPiece;
-            for (int child : tree.children) {
-                ex.recv((child + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
+            for (int i = 0; i < tree.childCount; i++) {
+                ex.recv((tree.child(i) + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
                 ex.await();
                 op.apply(left, incoming, accPiece, type, len / type.size());
                 left = accPiece;

@@ -21,16 +21,20 @@ final class ReduceTree {
     final int parent;
     /** Distance to the parent: the round's tag index is log2 of it. */
     final int parentDistance;
-    /** Children's relative ranks in the order their partials arrive (round order). */
-    final int[] children;
-    /** Distance to each child. */
-    final int[] childDistances;
+    /** How many children send to this rank. */
+    final int childCount;
+    private final boolean halving;
+    private final int vr;
+    /** Distance to the first child; the others follow at double (doubling) or half (halving) distances. */
+    private final int firstChildDistance;
 
-    private ReduceTree(int parent, int parentDistance, int[] children, int[] childDistances) {
-        this.parent = parent;
+    private ReduceTree(boolean halving, int vr, int parentDistance, int childCount, int firstChildDistance) {
+        this.halving = halving;
+        this.vr = vr;
+        this.parent = vr == 0 ? -1 : vr - parentDistance;
         this.parentDistance = parentDistance;
-        this.children = children;
-        this.childDistances = childDistances;
+        this.childCount = childCount;
+        this.firstChildDistance = firstChildDistance;
     }
 
     /** @param vr this rank relative to the tree's root, 0..n-1 */
@@ -38,6 +42,7 @@ final class ReduceTree {
         return halving ? halving(vr, n) : doubling(vr, n);
     }
 
+    /** Children at distances 1, 2, 4, ... below the parent's distance (all below n on the root), while in range. */
     private static ReduceTree doubling(int vr, int n) {
         int parentDistance = vr == 0 ? 0 : Integer.lowestOneBit(vr);
         int limit = vr == 0 ? n : parentDistance;
@@ -45,35 +50,34 @@ final class ReduceTree {
         for (int d = 1; d < limit && vr + d < n; d <<= 1) {
             count++;
         }
-        int[] children = new int[count];
-        int[] distances = new int[count];
-        int i = 0;
-        for (int d = 1; d < limit && vr + d < n; d <<= 1, i++) {
-            children[i] = vr + d;
-            distances[i] = d;
-        }
-        return new ReduceTree(vr == 0 ? -1 : vr - parentDistance, parentDistance, children, distances);
+        return new ReduceTree(false, vr, parentDistance, count, 1);
     }
 
+    /**
+     * Children at distances 2^k, ..., 2, 1 above the parent's distance, while in range: those out of range are the
+     * largest distances, so the rest are consecutive.
+     */
     private static ReduceTree halving(int vr, int n) {
         int parentDistance = vr == 0 ? 0 : Integer.highestOneBit(vr);
-        int top = n < 2 ? 0 : Integer.highestOneBit(n - 1);
+        int first = n < 2 ? 0 : Integer.highestOneBit(n - 1);
+        while (first > parentDistance && vr + first >= n) {
+            first >>= 1;
+        }
         int count = 0;
-        for (int d = top; d > parentDistance; d >>= 1) {
-            if (vr + d < n) {
-                count++;
-            }
+        for (int d = first; d > parentDistance; d >>= 1) {
+            count++;
         }
-        int[] children = new int[count];
-        int[] distances = new int[count];
-        int i = 0;
-        for (int d = top; d > parentDistance; d >>= 1) {
-            if (vr + d < n) {
-                children[i] = vr + d;
-                distances[i++] = d;
-            }
-        }
-        return new ReduceTree(vr == 0 ? -1 : vr - parentDistance, parentDistance, children, distances);
+        return new ReduceTree(true, vr, parentDistance, count, first);
+    }
+
+    /** Distance to child {@code i}, in the order their partials arrive (round order). */
+    int childDistance(int i) {
+        return halving ? firstChildDistance >> i : firstChildDistance << i;
+    }
+
+    /** Relative rank of child {@code i}. */
+    int child(int i) {
+        return vr + childDistance(i);
     }
 
     /** The tag round of a message over {@code distance}: log2 of it. */

@@ -20,12 +20,13 @@ class ReduceTreeTest {
             for (int vr = 0; vr < n; vr++) {
                 ReduceTree t = ReduceTree.of(halving, vr, n);
                 assertEquals(vr == 0, t.parent < 0, "n " + n + " rank " + vr);
-                for (int i = 0; i < t.children.length; i++) {
-                    int c = t.children[i];
+                for (int i = 0; i < t.childCount; i++) {
+                    int c = t.child(i);
+                    assertTrue(c > vr && c < n, "n " + n + ": child " + c + " of " + vr);
                     ReduceTree child = ReduceTree.of(halving, c, n);
                     assertEquals(vr, child.parent, "n " + n + ": child " + c + " of " + vr);
-                    assertEquals(t.childDistances[i], child.parentDistance);
-                    assertEquals(c - vr, t.childDistances[i]);
+                    assertEquals(t.childDistance(i), child.parentDistance);
+                    assertEquals(c - vr, t.childDistance(i));
                     received[c]++;
                 }
                 int depth = 0;
@@ -40,22 +41,35 @@ class ReduceTreeTest {
         }
     }
 
+    private static int[] children(boolean halving, int vr, int n) {
+        ReduceTree t = ReduceTree.of(halving, vr, n);
+        int[] c = new int[t.childCount];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = t.child(i);
+        }
+        return c;
+    }
+
     @Test
     void doublingFoldsOnEvenRanksAndHalvingOnTheLowHalf() {
-        assertArrayEquals(new int[] {1, 2, 4}, ReduceTree.of(false, 0, 8).children);
-        assertArrayEquals(new int[] {3}, ReduceTree.of(false, 2, 8).children);
-        assertArrayEquals(new int[] {5, 6}, ReduceTree.of(false, 4, 8).children);
-        assertArrayEquals(new int[] {4, 2, 1}, ReduceTree.of(true, 0, 8).children);
-        assertArrayEquals(new int[] {5, 3}, ReduceTree.of(true, 1, 8).children);
-        assertArrayEquals(new int[] {6}, ReduceTree.of(true, 2, 8).children);
-        assertArrayEquals(new int[] {7}, ReduceTree.of(true, 3, 8).children);
+        assertArrayEquals(new int[] {1, 2, 4}, children(false, 0, 8));
+        assertArrayEquals(new int[] {3}, children(false, 2, 8));
+        assertArrayEquals(new int[] {5, 6}, children(false, 4, 8));
+        assertArrayEquals(new int[] {4, 2, 1}, children(true, 0, 8));
+        assertArrayEquals(new int[] {5, 3}, children(true, 1, 8));
+        assertArrayEquals(new int[] {6}, children(true, 2, 8));
+        assertArrayEquals(new int[] {7}, children(true, 3, 8));
         List<Integer> folding = new ArrayList<>();
         for (int vr = 0; vr < 8; vr++) {
-            if (ReduceTree.of(true, vr, 8).children.length > 0) {
+            if (ReduceTree.of(true, vr, 8).childCount > 0) {
                 folding.add(vr);
             }
         }
         assertEquals(List.of(0, 1, 2, 3), folding);
         assertEquals(4, ReduceTree.of(true, 5, 6).parentDistance); // 5 -> 1 in the first round of 6 ranks
+        assertArrayEquals(new int[] {2, 1}, children(true, 0, 3)); // distances start at 2, the largest below 3
+        assertArrayEquals(new int[] {3}, children(true, 1, 5)); // 1 + 4 is out of range, 1 + 2 is not
+        assertArrayEquals(new int[] {5, 3}, children(true, 1, 6));
+        assertArrayEquals(new int[] {}, children(true, 2, 6)); // 2 + 4 is out of range
     }
 }
