@@ -36,17 +36,38 @@ class FrameHeaderTest {
     void problemsAreNamed() {
         ByteBuffer b = ByteBuffer.allocate(FrameHeader.SIZE);
         FrameHeader.write(b, 0, 0, OpCode.BCAST, 0, 0, 1, 0, 100, 100);
-        assertTrue(FrameHeader.problem(b, 0, 50).contains("frame length 100"));
+        assertTrue(FrameHeader.problem(b, 0, 50).contains("frame length 100"), FrameHeader.problem(b, 0, 50));
         b.putShort(0, (short) 0x1234);
         assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("bad magic"));
         FrameHeader.write(b, 0, 0, OpCode.BCAST, 0, 0, 1, 0, 10, 5);
-        assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("smaller than frame length"));
+        assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("smaller than frame payload 10"));
         FrameHeader.write(b, 0, 0, OpCode.BCAST, 0, 0, 1, 0, 10, 10);
         b.put(FrameHeader.OP_OFFSET, (byte) 99);
         assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("unknown op code 99"));
         FrameHeader.write(b, 0, 0, OpCode.BCAST, 0, 0, 1, 0, 10, 10);
         b.put(FrameHeader.VERSION_OFFSET, (byte) 9);
         assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("version 9"));
+    }
+
+    @Test
+    void paddingCountsInTheLengthButNotInThePayload() {
+        ByteBuffer b = ByteBuffer.allocate(FrameHeader.PADDED_START);
+        FrameHeader.write(b, 0, FrameHeader.FLAG_LAST, OpCode.ALLGATHER, 0, 1, 2, 7, FrameHeader.PAD,
+                FrameHeader.PAD + 1000, 1000);
+        assertNull(FrameHeader.problem(b, 0, 1000), "a full-size payload may carry padding on top");
+        assertEquals(FrameHeader.PAD, FrameHeader.pad(b, 0));
+        assertEquals(FrameHeader.PAD + 1000, FrameHeader.length(b, 0));
+        assertEquals(1000, FrameHeader.payloadLength(b, 0));
+        assertEquals(FrameHeader.PADDED_START, FrameHeader.SIZE + FrameHeader.pad(b, 0));
+        assertTrue(FrameHeader.describe(b, 0).contains("pad=36"), FrameHeader.describe(b, 0));
+        assertTrue(FrameHeader.problem(b, 0, 999).contains("payload outside 0..999"), FrameHeader.problem(b, 0, 999));
+
+        FrameHeader.write(b, 0, 0, OpCode.ALLGATHER, 0, 1, 2, 7, 40, 20, 20);
+        assertTrue(FrameHeader.problem(b, 0, 1 << 20).contains("20 with 40 bytes of padding"),
+                "padding longer than the frame: " + FrameHeader.problem(b, 0, 1 << 20));
+
+        FrameHeader.write(b, 0, 0, OpCode.BCAST, 0, 0, 1, 0, 10, 10);
+        assertEquals(0, FrameHeader.pad(b, 0), "the short form writes no padding");
     }
 
     @Test

@@ -116,7 +116,10 @@ final class FrameReader {
         return link.log != null && link.log.retained() >= 4 * ACK_EVERY_BYTES;
     }
 
-    /** Parses the header at the read position; false when it is an acknowledgement not yet wholly buffered. */
+    /**
+     * Parses the header at the read position; false when its padding, or the body of an acknowledgement, is not yet
+     * wholly buffered.
+     */
     private boolean parseHeader(Link link) {
         ByteBuffer in = link.inbound();
         int at = in.position();
@@ -136,7 +139,8 @@ final class FrameReader {
             return takeAcknowledgement(link, at);
         }
         if (op == OpCode.NEXT_ON_SECOND) {
-            if (link.second == null || link.second.sends || link.second.reading || in != link.in) {
+            if (link.second == null || link.second.sends || link.second.reading || in != link.in
+                    || FrameHeader.length(in, at) != 0) {
                 throw new FmiException("unexpected " + op.displayName() + " frame on " + link.description + " (job '"
                         + jobId + "', rank " + rank + "): " + FrameHeader.describe(in, at));
             }
@@ -144,11 +148,15 @@ final class FrameReader {
             link.second.reading = true;
             return true;
         }
+        int pad = FrameHeader.pad(in, at);
+        if (in.remaining() < FrameHeader.SIZE + pad) {
+            return false; // the padding goes with the header: read on until it is buffered
+        }
         int tag = FrameHeader.tag(in, at);
-        int length = FrameHeader.length(in, at);
+        int length = FrameHeader.payloadLength(in, at);
         int total = FrameHeader.total(in, at);
         boolean last = FrameHeader.isLast(in, at);
-        in.position(at + FrameHeader.SIZE);
+        in.position(at + FrameHeader.SIZE + pad);
 
         PeerInbox inbox = inboxes[src];
         if (inbox.arrivingInto == null && inbox.arrivingUnexpected == null) {

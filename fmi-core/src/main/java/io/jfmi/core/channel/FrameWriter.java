@@ -14,6 +14,11 @@ final class FrameWriter {
     private final int rank;
     private final int comm;
     private final int maxSegment;
+    /**
+     * Payloads this large start {@link FrameHeader#PADDED_START} bytes into their frame (see {@link FrameHeader});
+     * smaller ones follow the header at once.
+     */
+    static final int PADDED_MIN_PAYLOAD = Link.READ_BUFFER_BYTES / 2;
 
     FrameWriter(int rank, int comm, int maxSegment) {
         this.rank = rank;
@@ -152,8 +157,10 @@ final class FrameWriter {
         boolean last = segment == data.remaining();
         ByteBuffer h = link.headerOut;
         h.clear();
-        FrameHeader.write(h, 0, last ? FrameHeader.FLAG_LAST : 0, r.op, comm, rank, r.peer, r.tag, segment, r.total);
-        h.limit(FrameHeader.SIZE);
+        int pad = segment >= PADDED_MIN_PAYLOAD ? FrameHeader.PAD : 0;
+        FrameHeader.write(h, 0, last ? FrameHeader.FLAG_LAST : 0, r.op, comm, rank, r.peer, r.tag, pad, pad + segment,
+                r.total);
+        h.limit(FrameHeader.SIZE + pad); // headerOut's bytes past the header are never written: zero
         link.unitStart = link.bytesSent;
         link.frameStart = data.position();
         link.frameEnd = data.position() + segment;

@@ -32,7 +32,7 @@ public final class Link {
     final SecondConnection second;
     /** Unparsed inbound bytes between position and limit (kept in read mode between pumps). */
     final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN).flip();
-    final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.SIZE).order(ByteOrder.BIG_ENDIAN);
+    final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.PADDED_START).order(ByteOrder.BIG_ENDIAN);
     final ByteBuffer[] gather = new ByteBuffer[2];
     final ArrayDeque<SendRequest> sendQueue = new ArrayDeque<>();
 

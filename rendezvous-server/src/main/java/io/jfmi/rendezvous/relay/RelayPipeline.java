@@ -24,7 +24,7 @@ public final class RelayPipeline {
         p.remove("frameEncoder");
         p.remove("protobufDecoder");
         p.replace("frameDecoder", "relayFrameDecoder", new LengthFieldBasedFrameDecoder(
-                FrameHeader.SIZE + maxFramePayload, FrameHeader.LENGTH_OFFSET, 4,
+                FrameHeader.SIZE + FrameHeader.MAX_PAD + maxFramePayload, FrameHeader.LENGTH_OFFSET, 4,
                 FrameHeader.SIZE - FrameHeader.LENGTH_OFFSET - 4, 0));
         p.replace(handshake, "relay", new RelayHandler(job, rank, maxFramePayload, metrics));
     }
