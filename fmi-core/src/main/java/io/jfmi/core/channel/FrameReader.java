@@ -64,7 +64,7 @@ final class FrameReader {
                     }
                     continue;
                 }
-                if (link.payloadRemaining >= Link.READ_BUFFER_BYTES / 2) {
+                if (link.payloadRemaining >= Link.DIRECT_READ_MIN_BYTES) {
                     int savedLimit = target.limit();
                     target.limit(target.position() + link.payloadRemaining);
                     int n = link.inboundIo().read(target);

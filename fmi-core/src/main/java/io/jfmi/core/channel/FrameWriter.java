@@ -15,10 +15,10 @@ final class FrameWriter {
     private final int comm;
     private final int maxSegment;
     /**
-     * Payloads this large start {@link FrameHeader#PADDED_START} bytes into their frame (see {@link FrameHeader});
-     * smaller ones follow the header at once.
+     * Payloads this large, which readers take straight into place, start {@link FrameHeader#PADDED_START} bytes into
+     * their frame (see {@link FrameHeader}); smaller ones follow the header at once.
      */
-    static final int PADDED_MIN_PAYLOAD = Link.READ_BUFFER_BYTES / 2;
+    static final int PADDED_MIN_PAYLOAD = Link.DIRECT_READ_MIN_BYTES;
 
     FrameWriter(int rank, int comm, int maxSegment) {
         this.rank = rank;

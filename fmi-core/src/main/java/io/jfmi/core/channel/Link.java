@@ -19,6 +19,8 @@ import java.util.ArrayDeque;
 public final class Link {
     /** Reads smaller than this go through the link's buffer; larger payloads are read straight into place. */
     static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** Payload left in a frame from which a reader reads straight into the destination instead of its buffer. */
+    static final int DIRECT_READ_MIN_BYTES = READ_BUFFER_BYTES / 2;
 
     final SocketChannel channel;
     /** The bytes of {@link #channel}, possibly sealed. */

@@ -83,11 +83,8 @@ class FramePaddingTest {
         Link link = receivingLink();
         PeerInbox[] inboxes = inboxes();
         ByteBuffer dest = ByteBuffer.allocateDirect(payload.length);
-        RecvRequest r = new RecvRequest();
-        r.set(1, OpCode.ALLGATHER, 7, dest, 0, payload.length, false);
-        inboxes[1].posted = r;
-        link.pendingRecvs = 1;
-        FrameReader reader = new FrameReader(0, 2, MAX_PAYLOAD, inboxes, "job-p", new FrameWriter(0, 0, MAX_PAYLOAD));
+        RecvRequest r = postReceive(link, inboxes, dest);
+        FrameReader reader = reader(inboxes);
 
         // The header and two bytes of padding first: the reader must wait for the rest of the padding.
         writeFully(frame.slice(0, FrameHeader.SIZE + 2));
@@ -110,11 +107,8 @@ class FramePaddingTest {
         FrameHeader.write(frame, 0, FrameHeader.FLAG_LAST, OpCode.ALLGATHER, 0, 1, 0, 7, 40, 8, 8);
         Link link = receivingLink();
         PeerInbox[] inboxes = inboxes();
-        RecvRequest r = new RecvRequest();
-        r.set(1, OpCode.ALLGATHER, 7, ByteBuffer.allocate(8), 0, 8, false);
-        inboxes[1].posted = r;
-        link.pendingRecvs = 1;
-        FrameReader reader = new FrameReader(0, 2, MAX_PAYLOAD, inboxes, "job-p", new FrameWriter(0, 0, MAX_PAYLOAD));
+        postReceive(link, inboxes, ByteBuffer.allocate(8));
+        FrameReader reader = reader(inboxes);
         writeFully(frame);
         long deadline = System.nanoTime() + DEADLINE_NANOS;
         FmiException e = assertThrows(FmiException.class, () -> {
@@ -132,6 +126,20 @@ class FramePaddingTest {
 
     private static PeerInbox[] inboxes() {
         return new PeerInbox[] {new PeerInbox(0), new PeerInbox(1)};
+    }
+
+    /** Posts, as an exchange would, a receive of all of {@code dest} from rank 1 (allgather, tag 7). */
+    private static RecvRequest postReceive(Link link, PeerInbox[] inboxes, ByteBuffer dest) {
+        RecvRequest r = new RecvRequest();
+        r.set(1, OpCode.ALLGATHER, 7, dest, 0, dest.capacity(), false);
+        inboxes[1].posted = r;
+        link.pendingRecvs = 1;
+        return r;
+    }
+
+    /** Rank 0's reader of a 2-rank job named "job-p". */
+    private static FrameReader reader(PeerInbox[] inboxes) {
+        return new FrameReader(0, 2, MAX_PAYLOAD, inboxes, "job-p", new FrameWriter(0, 0, MAX_PAYLOAD));
     }
 
     private static SendRequest request(byte[] payload, int tag) {
