@@ -385,23 +385,28 @@ public final class Communicator implements AutoCloseable {
                     + "multiple of the " + size() + " ranks");
         }
         int[] counts = equal(send.count() / size());
-        alltoallv(send, counts, recv, counts);
+        alltoallBlocks(send, counts, recv, counts, true, "alltoall");
     }
 
     /** Like {@link #alltoall} with per-rank counts: {@code sendCounts[p]} elements to p, {@code recvCounts[p]} from p. */
     public void alltoallv(DataBuffer send, int[] sendCounts, DataBuffer recv, int[] recvCounts) {
         requireSameType(send, recv, "alltoallv");
-        Blocks sendBlocks = blocks(sendCounts, send.type(), "alltoallv send");
-        Blocks recvBlocks = blocks(recvCounts, recv.type(), "alltoallv receive");
-        requireCount(send, sum(sendCounts), "alltoallv send buffer");
-        requireCount(recv, sum(recvCounts), "alltoallv receive buffer");
+        alltoallBlocks(send, sendCounts, recv, recvCounts, false, "alltoallv");
+    }
+
+    private void alltoallBlocks(DataBuffer send, int[] sendCounts, DataBuffer recv, int[] recvCounts,
+            boolean equalBlocks, String name) {
+        Blocks sendBlocks = blocks(sendCounts, send.type(), name + " send");
+        Blocks recvBlocks = blocks(recvCounts, recv.type(), name + " receive");
+        requireCount(send, sum(sendCounts), name + " send buffer");
+        requireCount(recv, sum(recvCounts), name + " receive buffer");
         if (sendCounts[rank()] != recvCounts[rank()]) {
-            throw new IllegalArgumentException("alltoallv: this rank sends itself " + sendCounts[rank()]
+            throw new IllegalArgumentException(name + ": this rank sends itself " + sendCounts[rank()]
                     + " elements but expects " + recvCounts[rank()]);
         }
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
-        Alltoall.run(ctx, in, sendBlocks, out, recvBlocks);
+        Alltoall.run(ctx, in, sendBlocks, out, recvBlocks, equalBlocks);
         recv.commit(out);
     }
 

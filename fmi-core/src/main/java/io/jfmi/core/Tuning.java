@@ -51,6 +51,16 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
      */
     public static final long REDUCE_LINEAR_MAX_BYTES = 1024;
     public static final int REDUCE_LINEAR_MAX_RANKS = 16;
+    /**
+     * With AUTO, an alltoall of equal blocks of at most this many bytes each, over at least
+     * {@link #ALLTOALL_BRUCK_MIN_RANKS} ranks and below the pairwise threshold in total, runs Bruck's log2 N rounds
+     * instead of N - 1 posted messages. Measured 2026-12-03 with {@code benchmarks paired}, Bruck's mean over
+     * posted: 8 ranks 0.48-0.66x from 8 B to 2 KiB, 0.70-0.84x at 4 KiB, 1.15x at 16 KiB; 4 ranks mostly
+     * 0.76-0.93x up to 8 KiB (256 B read 1.13x and 1.07x in two of three runs); 3 ranks about even, hence the
+     * minimum of 4 (benchmarks/RESULTS.md).
+     */
+    public static final long ALLTOALL_BRUCK_MAX_BLOCK_BYTES = 4096;
+    public static final int ALLTOALL_BRUCK_MIN_RANKS = 4;
 
     public Tuning {
         if (allgather == null || reduce == null || allreduce == null || bcast == null || alltoall == null) {
@@ -126,6 +136,6 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     }
 
     public enum AlltoallAlgorithm {
-        AUTO, POSTED, PAIRWISE
+        AUTO, BRUCK, POSTED, PAIRWISE
     }
 }

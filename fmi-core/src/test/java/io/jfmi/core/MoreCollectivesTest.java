@@ -300,6 +300,48 @@ class MoreCollectivesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void alltoallOnEveryAlgorithmDeliversEveryBlockToItsRank(int n) throws Exception {
+        // Bruck's rounds forward blocks through other ranks: every rank count (powers of two and not) and block
+        // size, twice per size so a call starts from the scratch its predecessor left.
+        int[] counts = {0, 1, 3, 300};
+        for (Tuning.AlltoallAlgorithm algo : Tuning.AlltoallAlgorithm.values()) {
+            List<List<int[]>> results = ThreadedJob.run(n, b -> b.tuning(Tuning.defaults().withAlltoall(algo)),
+                    comm -> {
+                        List<int[]> received = new ArrayList<>();
+                        for (int count : counts) {
+                            for (int call = 0; call < 2; call++) {
+                                int[] send = new int[count * comm.size()];
+                                for (int i = 0; i < send.length; i++) {
+                                    send[i] = comm.rank() * 1_000_000 + call * 100_000 + i;
+                                }
+                                int[] recv = new int[send.length];
+                                Arrays.fill(recv, -1);
+                                comm.alltoall(DataBuffer.of(send), DataBuffer.of(recv));
+                                received.add(recv);
+                            }
+                        }
+                        return received;
+                    });
+            for (int r = 0; r < n; r++) {
+                int c = 0;
+                for (int count : counts) {
+                    for (int call = 0; call < 2; call++, c++) {
+                        int[] expected = new int[count * n];
+                        for (int p = 0; p < n; p++) {
+                            for (int i = 0; i < count; i++) {
+                                expected[p * count + i] = p * 1_000_000 + call * 100_000 + r * count + i;
+                            }
+                        }
+                        assertArrayEquals(expected, results.get(r).get(c),
+                                algo + ", rank " + r + " of " + n + ", " + count + " ints per block, call " + call);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void alltoallOfBlocksLargerThanManyLocalCopySlicesKeepsEveryByte(int n) throws Exception {
         // The rank's own block is copied in 256 KiB slices while the exchange waits: 2.4 MB is ten slices.

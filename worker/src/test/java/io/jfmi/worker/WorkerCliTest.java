@@ -54,30 +54,38 @@ class WorkerCliTest {
         assertTrue(io[1].contains("rank must be 0..3"), io[1]);
     }
 
-    @Test
-    void aBadSegmentSizeIsNamed() throws Exception {
+    /** Runs a one-rank pi job with a valid secret and {@code extra} options; expects exit 64, returns stderr. */
+    private static String badArgumentsError(String... extra) throws Exception {
         java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
         java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--task", "pi",
+                "--rendezvous", "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "0",
+                "--world-size", "1"));
+        args.addAll(java.util.List.of(extra));
+        int[] code = new int[1];
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute(args.toArray(String[]::new)));
+        assertEquals(64, code[0], io[1]);
+        return io[1];
+    }
+
+    @Test
+    void aBadSegmentSizeIsNamed() throws Exception {
         for (String[] bad : new String[][] {{"512", "at least 1K"}, {"lots", "'lots' is not a number"}}) {
-            int[] code = new int[1];
-            String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous",
-                    "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "0", "--world-size", "1",
-                    "--segment-bytes", bad[0]));
-            assertEquals(64, code[0], io[1]);
-            assertTrue(io[1].contains("--segment-bytes") && io[1].contains(bad[1]), io[1]);
+            String err = badArgumentsError("--segment-bytes", bad[0]);
+            assertTrue(err.contains("--segment-bytes") && err.contains(bad[1]), err);
         }
     }
 
     @Test
+    void anUnknownAlgorithmIsNamedWithTheKnownOnes() throws Exception {
+        String err = badArgumentsError("--algorithm", "alltoall=bruk");
+        assertTrue(err.contains("unknown alltoall algorithm 'bruk' (auto, bruck, posted, pairwise)"), err);
+    }
+
+    @Test
     void aNegativeBusyPartIsNamed() throws Exception {
-        java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
-        java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
-        int[] code = new int[1];
-        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous",
-                "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "0", "--world-size", "1",
-                "--busy-nanos", "-5"));
-        assertEquals(64, code[0], io[1]);
-        assertTrue(io[1].contains("busyNanos must be >= 0") && io[1].contains("-5"), io[1]);
+        String err = badArgumentsError("--busy-nanos", "-5");
+        assertTrue(err.contains("busyNanos must be >= 0") && err.contains("-5"), err);
     }
 
     @Test

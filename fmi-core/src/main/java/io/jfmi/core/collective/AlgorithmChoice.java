@@ -69,11 +69,20 @@ public final class AlgorithmChoice {
         };
     }
 
-    /** @param sentBytes the bytes this rank sends in total (every rank decides on its own total; see Alltoall) */
-    public static AlltoallAlgorithm alltoall(Tuning t, long sentBytes) {
+    /**
+     * @param ranks       the communicator's size
+     * @param sentBytes   the bytes this rank sends in total (an alltoallv's ranks each decide on their own total;
+     *                    see Alltoall)
+     * @param equalBlocks an alltoall (every rank's blocks the same size, so every rank decides alike), not an
+     *                    alltoallv: Bruck's rounds forward other ranks' blocks and need all ranks on them
+     */
+    public static AlltoallAlgorithm alltoall(Tuning t, int ranks, long sentBytes, boolean equalBlocks) {
+        AlltoallAlgorithm bySize = sentBytes >= t.alltoallPairwiseMinBytes() ? AlltoallAlgorithm.PAIRWISE
+                : AlltoallAlgorithm.POSTED;
         return switch (t.alltoall()) {
-            case AUTO -> sentBytes >= t.alltoallPairwiseMinBytes() ? AlltoallAlgorithm.PAIRWISE
-                    : AlltoallAlgorithm.POSTED;
+            case AUTO -> equalBlocks && bySize == AlltoallAlgorithm.POSTED && ranks >= Tuning.ALLTOALL_BRUCK_MIN_RANKS
+                    && sentBytes / ranks <= Tuning.ALLTOALL_BRUCK_MAX_BLOCK_BYTES ? AlltoallAlgorithm.BRUCK : bySize;
+            case BRUCK -> equalBlocks ? AlltoallAlgorithm.BRUCK : bySize;
             case POSTED, PAIRWISE -> t.alltoall();
         };
     }

@@ -88,16 +88,27 @@ class AlgorithmChoiceTest {
                 AlgorithmChoice.reduce(DEFAULTS.withReduce(forced), ranks, bytes, associative, commutative));
     }
 
-    @ParameterizedTest(name = "alltoall {0}: {1} bytes sent -> {2}")
+    @ParameterizedTest(name = "alltoall {0}: {1} ranks, {2} bytes sent, equal blocks {3} -> {4}")
     @CsvSource({
-        "AUTO,     0,     POSTED",
-        "AUTO,     65535, POSTED",
-        "AUTO,     65536, PAIRWISE",
-        "POSTED,   9999999, POSTED",
-        "PAIRWISE, 1,     PAIRWISE",
+        "AUTO,     4, 0,       false, POSTED",
+        "AUTO,     4, 65535,   false, POSTED",
+        "AUTO,     4, 65536,   false, PAIRWISE",
+        "AUTO,     2, 16,      true,  POSTED",
+        "AUTO,     3, 24,      true,  POSTED",
+        "AUTO,     4, 32,      true,  BRUCK",
+        "AUTO,     8, 8192,    true,  BRUCK",
+        "AUTO,     8, 32768,   true,  BRUCK",
+        "AUTO,     4, 16388,   true,  POSTED",
+        "AUTO,     16, 65536,  true,  PAIRWISE",
+        "BRUCK,    2, 9999999, true,  BRUCK",
+        "BRUCK,    8, 64,      false, POSTED",
+        "BRUCK,    8, 65536,   false, PAIRWISE",
+        "POSTED,   8, 64,      true,  POSTED",
+        "POSTED,   4, 9999999, false, POSTED",
+        "PAIRWISE, 4, 1,       true,  PAIRWISE",
     })
-    void alltoall(AlltoallAlgorithm forced, long bytes, AlltoallAlgorithm expected) {
-        assertEquals(expected, AlgorithmChoice.alltoall(DEFAULTS.withAlltoall(forced), bytes));
+    void alltoall(AlltoallAlgorithm forced, int ranks, long bytes, boolean equalBlocks, AlltoallAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.alltoall(DEFAULTS.withAlltoall(forced), ranks, bytes, equalBlocks));
     }
 
     @ParameterizedTest(name = "thresholds move the switch: ring from {0} KiB (2 ranks {1} KiB)")

@@ -86,14 +86,27 @@ public final class JobOptions {
     public long busyNanos = -1;
 
     @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force collective "
-            + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear,alltoall=pairwise (default: "
-            + "chosen per call).")
+            + "algorithms, e.g. allreduce=ring,bcast=binomial,allgather=bruck,reduce=linear,alltoall=pairwise; "
+            + "names: auto and those of README's algorithm table (default: chosen per call).")
     public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
 
     @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Pipeline segment of large reductions "
             + "(ring reduce-scatter, tree reduce): also bounds their scratch memory; K/M suffixes allowed, at least 1K "
             + "(default: 512K).")
     public String segmentBytes;
+
+    /** The named algorithm of {@code op}, or an error that lists the names it could have been. */
+    private static <A extends Enum<A>> A algorithm(Class<A> algorithms, String op, String name) {
+        try {
+            return Enum.valueOf(algorithms, name.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String known = java.util.Arrays.stream(algorithms.getEnumConstants())
+                    .map(a -> a.name().toLowerCase(java.util.Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new IllegalArgumentException("--algorithm: unknown " + op + " algorithm '" + name + "' (" + known
+                    + ")", e);
+        }
+    }
 
     /** The tuning with any forced algorithms and segment size applied; names the bad entry otherwise. */
     public Tuning tuning() {
@@ -111,24 +124,17 @@ public final class JobOptions {
             t = t.withSegmentBytes(bytes);
         }
         for (java.util.Map.Entry<String, String> e : algorithms.entrySet()) {
-            String name = e.getValue().trim().toUpperCase(java.util.Locale.ROOT);
-            try {
-                t = switch (e.getKey().trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "allreduce" -> t.withAllreduce(Tuning.AllreduceAlgorithm.valueOf(name));
-                    case "bcast" -> t.withBcast(Tuning.BcastAlgorithm.valueOf(name));
-                    case "allgather" -> t.withAllgather(Tuning.AllgatherAlgorithm.valueOf(name));
-                    case "reduce" -> t.withReduce(Tuning.ReduceAlgorithm.valueOf(name));
-                    case "alltoall" -> t.withAlltoall(Tuning.AlltoallAlgorithm.valueOf(name));
-                    default -> throw new IllegalArgumentException("--algorithm: unknown op '" + e.getKey()
-                            + "' (allreduce, bcast, allgather, reduce, alltoall)");
-                };
-            } catch (IllegalArgumentException ex) {
-                if (ex.getMessage() != null && ex.getMessage().startsWith("--algorithm")) {
-                    throw ex;
-                }
-                throw new IllegalArgumentException("--algorithm: unknown " + e.getKey() + " algorithm '"
-                        + e.getValue() + "'");
-            }
+            String op = e.getKey().trim().toLowerCase(java.util.Locale.ROOT);
+            String name = e.getValue();
+            t = switch (op) {
+                case "allreduce" -> t.withAllreduce(algorithm(Tuning.AllreduceAlgorithm.class, op, name));
+                case "bcast" -> t.withBcast(algorithm(Tuning.BcastAlgorithm.class, op, name));
+                case "allgather" -> t.withAllgather(algorithm(Tuning.AllgatherAlgorithm.class, op, name));
+                case "reduce" -> t.withReduce(algorithm(Tuning.ReduceAlgorithm.class, op, name));
+                case "alltoall" -> t.withAlltoall(algorithm(Tuning.AlltoallAlgorithm.class, op, name));
+                default -> throw new IllegalArgumentException("--algorithm: unknown op '" + e.getKey()
+                        + "' (allreduce, bcast, allgather, reduce, alltoall)");
+            };
         }
         return t;
     }
