@@ -341,6 +341,32 @@ class MoreCollectivesTest {
         }
     }
 
+    @Test
+    void anAlltoallvAgainstAnAlltoallOfTheSameCountsFailsOnEveryRankInsteadOfHanging() throws Exception {
+        // Rank 0 calls alltoallv (posted), the others alltoall (Bruck at 4 ranks): a caller's error, which must end
+        // in an exception on every rank within the operation timeout, not in wrong data or a hang.
+        int n = 4;
+        List<ThreadedJob.Outcome<int[]>> outcomes = ThreadedJob.runCollectingFailures(n,
+                b -> b.operationTimeout(java.time.Duration.ofSeconds(3)), comm -> {
+                    int[] send = new int[n];
+                    Arrays.fill(send, comm.rank());
+                    int[] recv = new int[n];
+                    int[] ones = {1, 1, 1, 1};
+                    if (comm.rank() == 0) {
+                        comm.alltoallv(DataBuffer.of(send), ones, DataBuffer.of(recv), ones);
+                    } else {
+                        comm.alltoall(DataBuffer.of(send), DataBuffer.of(recv));
+                    }
+                    return recv;
+                });
+        for (int r = 0; r < n; r++) {
+            Throwable error = outcomes.get(r).error();
+            org.junit.jupiter.api.Assertions.assertNotNull(error, "rank " + r + " returned "
+                    + Arrays.toString(outcomes.get(r).value()));
+            org.junit.jupiter.api.Assertions.assertInstanceOf(FmiException.class, error, "rank " + r);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
     void alltoallOfBlocksLargerThanManyLocalCopySlicesKeepsEveryByte(int n) throws Exception {
