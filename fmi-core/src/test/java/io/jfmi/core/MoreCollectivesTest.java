@@ -5,8 +5,11 @@ import static io.jfmi.core.CollectivesTest.matrixOf;
 import static io.jfmi.core.CollectivesTest.multiply;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -347,7 +350,7 @@ class MoreCollectivesTest {
         // in an exception on every rank within the operation timeout, not in wrong data or a hang.
         int n = 4;
         List<ThreadedJob.Outcome<int[]>> outcomes = ThreadedJob.runCollectingFailures(n,
-                b -> b.operationTimeout(java.time.Duration.ofSeconds(3)), comm -> {
+                b -> b.operationTimeout(Duration.ofSeconds(3)), comm -> {
                     int[] send = new int[n];
                     Arrays.fill(send, comm.rank());
                     int[] recv = new int[n];
@@ -361,9 +364,9 @@ class MoreCollectivesTest {
                 });
         for (int r = 0; r < n; r++) {
             Throwable error = outcomes.get(r).error();
-            org.junit.jupiter.api.Assertions.assertNotNull(error, "rank " + r + " returned "
+            assertNotNull(error, "rank " + r + " returned "
                     + Arrays.toString(outcomes.get(r).value()));
-            org.junit.jupiter.api.Assertions.assertInstanceOf(FmiException.class, error, "rank " + r);
+            assertInstanceOf(FmiException.class, error, "rank " + r);
         }
     }
 
