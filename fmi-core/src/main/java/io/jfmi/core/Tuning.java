@@ -55,8 +55,8 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
      * With AUTO, an alltoall of equal blocks of at most this many bytes each, over at least
      * {@link #ALLTOALL_BRUCK_MIN_RANKS} ranks and below the pairwise threshold in total, runs Bruck's log2 N rounds
      * instead of N - 1 posted messages. Measured 2026-12-03 with {@code benchmarks paired}, Bruck's mean over
-     * posted: 8 ranks 0.48-0.66x from 8 B to 2 KiB, 0.70-0.84x at 4 KiB, 1.15x at 16 KiB; 4 ranks mostly
-     * 0.76-0.93x up to 8 KiB (256 B read 1.13x and 1.07x in two of three runs); 3 ranks about even, hence the
+     * posted: 8 ranks 0.48-0.66x from 8 B to 2 KiB, 0.70-0.84x at 4 KiB, 1.15x at 16 KiB; 4 ranks
+     * 0.65-0.93x up to 16 KiB except 256 B (1.13x and 1.07x in two of three runs); 3 ranks about even, hence the
      * minimum of 4 (benchmarks/RESULTS.md).
      */
     public static final long ALLTOALL_BRUCK_MAX_BLOCK_BYTES = 4096;
