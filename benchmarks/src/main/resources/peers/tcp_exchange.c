@@ -1,16 +1,21 @@
 /*
- * The loopback floor for large two-way exchanges: two processes (fork) on loopback, each sending SIZE bytes to the
- * other and receiving SIZE bytes at the same time, single-threaded: non-blocking write of what the socket takes,
- * read of what has arrived, poll() when neither moved. This is what a 2-rank alltoall or allgather of SIZE bytes per
- * rank must do at least. Each size runs twice: both directions over one TCP connection (system tcp-exchange), then
- * over a connection per direction (tcp-exchange-split), since two bulk streams crossing on one socket are slower.
- * usage: tcp_exchange SIZES ITERATIONS WARMUP     SIZES comma-separated bytes; two RESULT lines per size.
+ * The loopback floor for two-way exchanges: two processes (fork) on loopback, each sending SIZE bytes to the other
+ * and receiving SIZE bytes at the same time, single-threaded: non-blocking write of what the socket takes, read of
+ * what has arrived. This is what a 2-rank alltoall or allgather of SIZE bytes per rank must do at least. Each size
+ * runs over one TCP connection waiting in poll() when neither direction moved (system tcp-exchange), then over a
+ * connection per direction (tcp-exchange-split), since two bulk streams crossing on one socket are slower; sizes
+ * below 64 KiB also run over one connection without ever sleeping (tcp-exchange-spin), the way jfmi's and Open MPI's
+ * ranks wait for small messages: the floor for their small exchanges (a 2-rank barrier is one of a few bytes).
+ * usage: tcp_exchange SIZES ITERATIONS WARMUP [PARENT_CPU,CHILD_CPU]
+ *   SIZES comma-separated bytes; one RESULT line per size and pass. With the CPUs, each process runs on its own.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +35,8 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Writes to wfd and reads from rfd (the same connection, or one per direction). */
-static void exchange(int wfd, int rfd, const char *out, char *in, size_t n) {
+/* Writes to wfd and reads from rfd (the same connection, or one per direction); spin: never sleep in poll(). */
+static void exchange(int wfd, int rfd, const char *out, char *in, size_t n, int spin) {
     size_t sent = 0, got = 0;
     while (sent < n || got < n) {
         int moved = 0;
@@ -44,7 +49,7 @@ static void exchange(int wfd, int rfd, const char *out, char *in, size_t n) {
             if (r > 0) { got += (size_t)r; moved = 1; }
             else if (r == 0) { fprintf(stderr, "tcp_exchange: peer closed\n"); exit(2); }
         }
-        if (!moved) {
+        if (!moved && !spin) {
             struct pollfd p[2] = {{wfd, (short)(sent < n ? POLLOUT : 0), 0}, {rfd, (short)(got < n ? POLLIN : 0), 0}};
             poll(p, 2, 1000);
         }
@@ -64,8 +69,16 @@ static void tune(int fd) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: tcp_exchange SIZES ITERATIONS WARMUP\n"); return 64; }
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: tcp_exchange SIZES ITERATIONS WARMUP [PARENT_CPU,CHILD_CPU]\n");
+        return 64;
+    }
     int iters = atoi(argv[2]), warmup = atoi(argv[3]);
+    int cpus[2] = {-1, -1};
+    if (argc == 5 && sscanf(argv[4], "%d,%d", &cpus[0], &cpus[1]) != 2) {
+        fprintf(stderr, "tcp_exchange: CPUs must read PARENT_CPU,CHILD_CPU, got '%s'\n", argv[4]);
+        return 64;
+    }
     int ls = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
@@ -74,6 +87,13 @@ int main(int argc, char **argv) {
     socklen_t al = sizeof a;
     getsockname(ls, (struct sockaddr *)&a, &al);
     pid_t child = fork();
+    int cpu = cpus[child == 0 ? 1 : 0];
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set)) { perror("sched_setaffinity"); return 2; }
+    }
     /* first: the shared connection, and the child's reading one when split; second: the parent's reading one */
     int first, second;
     if (child == 0) {
@@ -97,19 +117,21 @@ int main(int argc, char **argv) {
         memset(out, 7, n);
         memset(in, 0, n);
         double *lat = malloc(sizeof(double) * it);
-        for (int split = 0; split < 2; split++) {
+        static const char *passes[] = {"tcp-exchange", "tcp-exchange-split", "tcp-exchange-spin"};
+        for (int pass = 0; pass < (n < 64 * 1024 ? 3 : 2); pass++) {
+            int split = pass == 1;
             int wfd = split ? (child == 0 ? second : first) : first;
             int rfd = split ? (child == 0 ? first : second) : first;
             double sum = 0;
             for (int i = 0; i < w + it; i++) {
                 double t0 = now_us();
-                exchange(wfd, rfd, out, in, n);
+                exchange(wfd, rfd, out, in, n, pass == 2);
                 if (i >= w) { lat[i - w] = now_us() - t0; sum += lat[i - w]; }
             }
             if (child != 0) {
                 qsort(lat, it, sizeof(double), cmp_double);
                 printf("RESULT {\"system\":\"%s\",\"ranks\":2,\"op\":\"exchange\",\"bytes\":%zu,\"iterations\":%d,"
-                       "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", split ? "tcp-exchange-split" : "tcp-exchange",
+                       "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", passes[pass],
                        n, it, sum / it, lat[it / 2], lat[(int)(it * 0.99)]);
                 fflush(stdout);
             }

@@ -39,12 +39,13 @@ public final class CompareCommand implements Callable<Integer> {
     int warmup = 20000;
 
     @Option(names = "--systems", split = ",", description = "Systems to run: jfmi, openmpi, gloo, floor "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(the C loopback floors: an 8 B ping-pong and a 2-rank exchange at every size, every round; "
+            + "default: ${DEFAULT-VALUE}).")
     List<String> systems = List.of("jfmi", "openmpi", "gloo", "floor");
 
     private boolean bindToCores;
 
-    /** The systems that run per rank count, jfmi first (the floors run once, before them). */
+    /** The systems that run per rank count, jfmi first (the floors run before them, every round). */
     private static final List<String> SYSTEMS = List.of("jfmi", "openmpi", "gloo");
 
     @Option(names = "--rounds", description = "Run every system this many times, alternating which goes first, and "
@@ -84,7 +85,8 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             List<ResultRow> rows = new ArrayList<>();
-            if (round == 1 && systems.contains("floor")) {
+            // The floors run every round too: the machine's own drift moves them as much as the systems.
+            if (systems.contains("floor") && !skipped.containsKey("floor")) {
                 floors(peers, bytes, rows, skipped);
             }
             // Odd rounds run jfmi first, even rounds last, so neither always meets the machine as the other left it.
@@ -127,9 +129,9 @@ public final class CompareCommand implements Callable<Integer> {
             throws Exception {
         try {
             rows.add(peers.tcpFloor(iterations));
-            List<Integer> large = bytes.stream().filter(b -> b >= EXCHANGE_FLOOR_MIN_BYTES).toList();
-            if (!large.isEmpty()) {
-                rows.addAll(peers.tcpExchange(large, iterations, warmup));
+            List<Integer> sized = bytes.stream().filter(b -> b > 0).toList();
+            if (!sized.isEmpty()) {
+                rows.addAll(peers.tcpExchange(sized, iterations, warmup));
             }
         } catch (PeerRunners.Skipped e) {
             skipped.put("floor", e.getMessage());
@@ -193,7 +195,7 @@ public final class CompareCommand implements Callable<Integer> {
                     any.op(), Sizes.format(any.bytes()), us(j), us(m), us(g), ratio(j, m), ratio(j, g),
                     cpuRatio(j, m)));
         }
-        sb.append(exchangeTable(rows));
+        sb.append(ExchangeFloors.small(rows)).append(ExchangeFloors.large(rows));
         return sb.toString();
     }
 
@@ -204,43 +206,6 @@ public final class CompareCommand implements Callable<Integer> {
     static long directMemoryFor(List<Integer> bytes, int ranks) {
         long largest = bytes.stream().mapToLong(Integer::longValue).max().orElse(0);
         return 3 * largest * ranks + (256L << 20);
-    }
-
-    /** Sizes from which the two-way exchange floor runs (below, the ping-pong floor says more). */
-    static final int EXCHANGE_FLOOR_MIN_BYTES = 64 * 1024;
-
-    /**
-     * 2-rank allgather and alltoall are one two-way exchange of {@code bytes} each way: each system's rate in GB/s
-     * each way, and its share of the C exchange floor at that size (the faster of its two layouts, one connection or
-     * one per direction; floor time over the system's time, 100% = at the floor).
-     */
-    static String exchangeTable(List<ResultRow> rows) {
-        Map<Long, ResultRow> floor = new LinkedHashMap<>();
-        List<ResultRow> floors = rows.stream().filter(r -> r.system().startsWith("tcp-exchange")).toList();
-        floors.forEach(r -> floor.merge(r.bytes(), r, (a, b) -> a.meanUs() <= b.meanUs() ? a : b));
-        if (floor.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n2-rank exchanges against the loopback "
-                + "exchange floor (C, both ways at once; one connection, and one per direction)%n"
-                + "%-10s %6s %-18s %10s %13s %11s%n", "op", "bytes", "system", "mean(us)", "GB/s each way",
-                "% of floor"));
-        for (ResultRow f : floors) {
-            sb.append(row("exchange", f, f.system().endsWith("split") ? "floor, 2 conns" : "floor, 1 conn",
-                    floor.get(f.bytes())));
-        }
-        for (ResultRow r : rows) {
-            ResultRow f = floor.get(r.bytes());
-            if (f != null && r.ranks() == 2 && (r.op().equals("allgather") || r.op().equals("alltoall"))) {
-                sb.append(row(r.op(), r, r.system(), f));
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String row(String op, ResultRow r, String label, ResultRow floor) {
-        return String.format(Locale.ROOT, "%-10s %6s %-18s %10.2f %13.2f %10.0f%%%n", op, Sizes.format(r.bytes()),
-                label, r.meanUs(), r.bytes() / r.meanUs() / 1e3, 100 * floor.meanUs() / r.meanUs());
     }
 
     private static String us(Optional<ResultRow> r) {

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The peers jfmi is compared with, each built and run from the sources shipped in this jar: Open MPI over TCP
  * (osu_coll.c), PyTorch gloo (gloo_coll.py, Debian's python3-torch), and two loopback floors in C: a TCP
- * ping-pong (small messages) and a two-way exchange over one socket (large ones). A missing toolchain or package makes its peer "skipped" with the reason, never silently absent.
+ * ping-pong and a two-way exchange (also spinning for small messages; one socket or two for large ones). A missing
+ * toolchain or package makes its peer "skipped" with the reason, never silently absent.
  */
 final class PeerRunners {
     /** Why a peer could not run here. */
@@ -101,11 +102,18 @@ final class PeerRunners {
         return results(out, "tcp_pingpong").get(0);
     }
 
-    /** The two-way exchange floor (tcp_exchange.c) at each size: what a 2-rank alltoall or allgather must do. */
+    /**
+     * The two-way exchange floor (tcp_exchange.c) at each size: what a 2-rank alltoall or allgather must do; bound,
+     * its two processes run on rank 0's and rank 1's CPUs.
+     */
     List<ResultRow> tcpExchange(List<Integer> sizes, int iterations, int warmup)
             throws Skipped, IOException, InterruptedException {
-        List<String> out = Exec.run(List.of(built("tcp_exchange").toString(), join(sizes),
-                Integer.toString(iterations), Integer.toString(warmup)), Map.of(), work, Duration.ofMinutes(10));
+        List<String> cmd = new ArrayList<>(List.of(built("tcp_exchange").toString(), join(sizes),
+                Integer.toString(iterations), Integer.toString(warmup)));
+        if (binding != null) {
+            cmd.add(binding.cpuOf(0) + "," + binding.cpuOf(1));
+        }
+        List<String> out = Exec.run(cmd, Map.of(), work, Duration.ofMinutes(10));
         return results(out, "tcp_exchange");
     }
 
