@@ -61,6 +61,14 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
      */
     public static final long ALLTOALL_BRUCK_MAX_BLOCK_BYTES = 4096;
     public static final int ALLTOALL_BRUCK_MIN_RANKS = 4;
+    /**
+     * With AUTO and a power-of-two rank count, an allgather of blocks of at most this many bytes runs recursive
+     * doubling (log2 N steps, in place) instead of Bruck or the ring. Measured 2026-12-03 with {@code benchmarks
+     * paired}, 4 and 8 ranks: against Bruck (blocks of 8 B to 32 KiB) 0.76-0.99x, against the ring 0.54-0.95x from
+     * 64 to 256 KiB, and against the ring 0.93-1.09x from 512 KiB to 64 MiB, hence the limit
+     * (benchmarks/RESULTS.md).
+     */
+    public static final long ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES = 256 * 1024;
 
     public Tuning {
         if (allgather == null || reduce == null || allreduce == null || bcast == null || alltoall == null) {
@@ -119,8 +127,9 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
                 allreduceRingMinBytesTwoRanks, bcastLargeMinBytes, alltoallPairwiseMinBytes, bytes);
     }
 
+    /** {@code RECURSIVE_DOUBLING} needs a power-of-two rank count; other counts run the ring instead. */
     public enum AllgatherAlgorithm {
-        AUTO, BRUCK, RING
+        AUTO, BRUCK, RING, RECURSIVE_DOUBLING
     }
 
     public enum ReduceAlgorithm {

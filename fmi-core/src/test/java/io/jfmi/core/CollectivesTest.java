@@ -61,8 +61,8 @@ class CollectivesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 4, 7, 8})
-    void allgatherOfIntsAtSeveralSizesAndBothAlgorithms(int n) throws Exception {
+    @ValueSource(ints = {1, 2, 3, 4, 7, 8, 16})
+    void allgatherOfIntsAtSeveralSizesAndEveryAlgorithm(int n) throws Exception {
         for (Tuning.AllgatherAlgorithm algo : Tuning.AllgatherAlgorithm.values()) {
             for (int count : new int[] {0, 1, 3, 1025, 40_000}) {
                 List<int[]> results = ThreadedJob.run(n,

@@ -18,11 +18,21 @@ public final class AlgorithmChoice {
     private AlgorithmChoice() {
     }
 
-    /** @param totalBytes the gathered total, all ranks' blocks together */
-    public static AllgatherAlgorithm allgather(Tuning t, long totalBytes) {
+    /**
+     * @param ranks      the rank count: recursive doubling needs a power of two (otherwise the ring runs)
+     * @param totalBytes the gathered total, all ranks' blocks together
+     */
+    public static AllgatherAlgorithm allgather(Tuning t, int ranks, long totalBytes) {
         return switch (t.allgather()) {
-            case AUTO -> totalBytes <= t.bruckMaxBytes() ? AllgatherAlgorithm.BRUCK : AllgatherAlgorithm.RING;
+            case AUTO -> {
+                if (Integer.bitCount(ranks) == 1
+                        && totalBytes / ranks <= Tuning.ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES) {
+                    yield AllgatherAlgorithm.RECURSIVE_DOUBLING;
+                }
+                yield totalBytes <= t.bruckMaxBytes() ? AllgatherAlgorithm.BRUCK : AllgatherAlgorithm.RING;
+            }
             case BRUCK, RING -> t.allgather();
+            case RECURSIVE_DOUBLING -> Integer.bitCount(ranks) == 1 ? t.allgather() : AllgatherAlgorithm.RING;
         };
     }
 

@@ -13,6 +13,10 @@ import java.nio.ByteBuffer;
  *       in round k a rank sends its first min(2^k, N - 2^k) blocks to rank - 2^k and receives as many from
  *       rank + 2^k; a final rotation puts them in rank order. Best for small blocks (latency bound).</li>
  *   <li>{@code ring}: N - 1 steps ({@link RingAllgather}); bandwidth optimal for large blocks.</li>
+ *   <li>{@code recursive doubling}: log2 N steps for a power-of-two N, in place: in the step of distance d a rank
+ *       swaps the d blocks of its aligned group with the partner rank XOR d, whose group is the neighbouring one.
+ *       Bruck's rounds without its scratch and final rotation; other N run the ring. The default for a
+ *       power-of-two N up to {@link io.jfmi.core.Tuning#ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES} a block.</li>
  * </ul>
  */
 public final class Allgather {
@@ -28,9 +32,10 @@ public final class Allgather {
         if (n == 1) {
             return;
         }
-        switch (AlgorithmChoice.allgather(ctx.tuning(), total)) {
+        switch (AlgorithmChoice.allgather(ctx.tuning(), n, total)) {
             case BRUCK -> bruck(ctx, ex, out, block);
             case RING -> RingAllgather.run(ctx, ex, out, Blocks.ofCounts(equalCounts(n, block), 1), 0);
+            case RECURSIVE_DOUBLING -> recursiveDoubling(ctx, ex, out, block);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown allgather algorithm");
         }
@@ -53,6 +58,20 @@ public final class Allgather {
         int[] counts = new int[n];
         java.util.Arrays.fill(counts, block);
         return counts;
+    }
+
+    /** Power-of-two N only (see {@link AlgorithmChoice#allgather}). */
+    private static void recursiveDoubling(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {
+        int rank = ctx.rank();
+        int round = 0;
+        for (int distance = 1; distance < ctx.size(); distance <<= 1, round++) {
+            int partner = rank ^ distance;
+            int mine = rank & -distance; // first rank of this rank's group of `distance` gathered blocks
+            int theirs = partner & -distance;
+            ex.send(partner, ctx.tag(round), out, mine * block, distance * block);
+            ex.recv(partner, ctx.tag(round), out, theirs * block, distance * block);
+            ex.await();
+        }
     }
 
     private static void bruck(CollectiveContext ctx, Exchange ex, ByteBuffer out, int block) {

@@ -43,16 +43,28 @@ class AlgorithmChoiceTest {
                 commutative, associative));
     }
 
-    @ParameterizedTest(name = "allgather {0}: total {1} KiB -> {2}")
+    @ParameterizedTest(name = "allgather {0}: {1} ranks, total {2} KiB -> {3}")
     @CsvSource({
-        "AUTO,  0,    BRUCK",
-        "AUTO,  256,  BRUCK",
-        "AUTO,  257,  RING",
-        "BRUCK, 4096, BRUCK",
-        "RING,  1,    RING",
+        "AUTO,               3, 0,     BRUCK",
+        "AUTO,               3, 256,   BRUCK",
+        "AUTO,               3, 257,   RING",
+        "AUTO,               6, 256,   BRUCK",
+        "AUTO,               4, 0,     RECURSIVE_DOUBLING",
+        "AUTO,               4, 1024,  RECURSIVE_DOUBLING",
+        "AUTO,               4, 1028,  RING",
+        "AUTO,               8, 2048,  RECURSIVE_DOUBLING",
+        "AUTO,               8, 2056,  RING",
+        "AUTO,               1, 0,     RECURSIVE_DOUBLING",
+        "AUTO,               2, 512,   RECURSIVE_DOUBLING",
+        "BRUCK,              4, 4096,  BRUCK",
+        "RING,               4, 1,     RING",
+        "RECURSIVE_DOUBLING, 2, 1,     RECURSIVE_DOUBLING",
+        "RECURSIVE_DOUBLING, 8, 65536, RECURSIVE_DOUBLING",
+        "RECURSIVE_DOUBLING, 6, 65536, RING",
+        "RECURSIVE_DOUBLING, 3, 1,     RING",
     })
-    void allgather(AllgatherAlgorithm forced, long kib, AllgatherAlgorithm expected) {
-        assertEquals(expected, AlgorithmChoice.allgather(DEFAULTS.withAllgather(forced), kib * KIB));
+    void allgather(AllgatherAlgorithm forced, int ranks, long kib, AllgatherAlgorithm expected) {
+        assertEquals(expected, AlgorithmChoice.allgather(DEFAULTS.withAllgather(forced), ranks, kib * KIB));
     }
 
     @ParameterizedTest(name = "bcast {0}: {1} ranks, {2} KiB -> {3}")
