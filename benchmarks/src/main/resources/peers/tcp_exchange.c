@@ -87,13 +87,6 @@ int main(int argc, char **argv) {
     socklen_t al = sizeof a;
     getsockname(ls, (struct sockaddr *)&a, &al);
     pid_t child = fork();
-    int cpu = cpus[child == 0 ? 1 : 0];
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set)) { perror("sched_setaffinity"); return 2; }
-    }
     /* first: the shared connection, and the child's reading one when split; second: the parent's reading one */
     int first, second;
     if (child == 0) {
@@ -105,6 +98,14 @@ int main(int argc, char **argv) {
     }
     tune(first);
     tune(second);
+    /* bound once connected: a process that cannot bind exits, and its peer reads the end of the stream */
+    int cpu = cpus[child == 0 ? 1 : 0];
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set)) { perror("sched_setaffinity"); return 2; }
+    }
     char *sizes = strdup(argv[1]);
     for (char *tok = strtok(sizes, ","); tok; tok = strtok(NULL, ",")) {
         size_t n = (size_t)atol(tok);
