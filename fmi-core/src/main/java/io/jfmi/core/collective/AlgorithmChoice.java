@@ -23,16 +23,16 @@ public final class AlgorithmChoice {
      * @param totalBytes the gathered total, all ranks' blocks together
      */
     public static AllgatherAlgorithm allgather(Tuning t, int ranks, long totalBytes) {
+        boolean powerOfTwo = Integer.bitCount(ranks) == 1;
         return switch (t.allgather()) {
             case AUTO -> {
-                if (Integer.bitCount(ranks) == 1
-                        && totalBytes / ranks <= Tuning.ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES) {
+                if (powerOfTwo && totalBytes / ranks <= Tuning.ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES) {
                     yield AllgatherAlgorithm.RECURSIVE_DOUBLING;
                 }
                 yield totalBytes <= t.bruckMaxBytes() ? AllgatherAlgorithm.BRUCK : AllgatherAlgorithm.RING;
             }
             case BRUCK, RING -> t.allgather();
-            case RECURSIVE_DOUBLING -> Integer.bitCount(ranks) == 1 ? t.allgather() : AllgatherAlgorithm.RING;
+            case RECURSIVE_DOUBLING -> powerOfTwo ? t.allgather() : AllgatherAlgorithm.RING;
         };
     }
 
