@@ -69,6 +69,9 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     @Option(names = "--prime", description = "Rounds of in-process warm-up (io.jfmi.core.Warmup) before joining.")
     int primeRounds;
 
+    @Option(names = "--per-rank", description = "Rank 0 also prints every rank's mean, p50, p99 and CPU per point.")
+    boolean perRank;
+
     @Option(names = "--verify")
     boolean verify;
 
@@ -221,11 +224,15 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     }
 
     private void report(Communicator comm, BenchOp op, int size, int iters, Timed timed) {
-        ResultRow row = PointGather.toRankZero(comm, "jfmi", op, size, iters, timed.latency(),
+        List<ResultRow> parts = PointGather.everyRank(comm, "jfmi", op, size, iters, timed.latency(),
                 timed.cpuNanosPerCall());
-        if (row == null) {
+        if (parts == null) {
             return;
         }
+        if (perRank) {
+            PointGather.describe(parts).forEach(System.out::println);
+        }
+        ResultRow row = ResultRow.combine(parts);
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row.withIdlePct(timed.idlePct())).getAsJsonObject();
         line.addProperty("verified", verify);
         System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));

@@ -38,6 +38,10 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "computed values; exit 3 on a wrong result.")
     boolean verify;
 
+    @Option(names = "--per-rank", description = "Also print every rank's mean, p50, p99 and CPU per call for each "
+            + "point (the table averages the means over ranks and shows the slowest rank's p50 and p99).")
+    boolean perRank;
+
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
@@ -95,7 +99,7 @@ public final class CollectivesCommand implements Callable<Integer> {
         JfmiRunner.Plan plan = new JfmiRunner.Plan(ops, bytes, iterations, warmup, verify, forceRelay, tls, sealLinks,
                 spinNanos,
                 jvmOpts, algorithms, primeRounds,
-                List.of("--second-connection", secondConnection, "--busy-nanos", Long.toString(busyNanos)),
+                rankArgs(),
                 CoreBinding.parseBindTo(bindTo));
         List<ResultRow> rows = new ArrayList<>();
         for (int n : ranks) {
@@ -119,5 +123,14 @@ public final class CollectivesCommand implements Callable<Integer> {
             System.err.println("collectives: wrote results.csv, results.json and latency-*.png in " + out);
         }
         return 0;
+    }
+
+    private List<String> rankArgs() {
+        List<String> args = new ArrayList<>(List.of("--second-connection", secondConnection, "--busy-nanos",
+                Long.toString(busyNanos)));
+        if (perRank) {
+            args.add("--per-rank");
+        }
+        return args;
     }
 }
