@@ -64,7 +64,31 @@ public final class JfmiRunner {
             args.add("--algorithm");
             args.add(String.join(",", plan.algorithms()));
         }
-        return runRanks(CollectiveBenchRank.class, args, ranks, plan.jvmOpts(), plan.tls(), plan.bindToCores());
+        return runRanks(CollectiveBenchRank.class, args, ranks, withDirectMemory(plan.jvmOpts(), plan.sizes(), ranks),
+                plan.tls(), plan.bindToCores());
+    }
+
+    /**
+     * {@code jvmOpts} with room for the benchmark's direct buffers ({@link #directMemoryFor}) unless they set
+     * {@code -XX:MaxDirectMemorySize} themselves: by default the JVM allows as much direct memory as heap, and a
+     * 4-rank 64 MiB allgather's buffers alone need 512 MiB.
+     */
+    static List<String> withDirectMemory(List<String> jvmOpts, List<Integer> sizes, int ranks) {
+        if (jvmOpts.stream().anyMatch(o -> o.startsWith("-XX:MaxDirectMemorySize="))) {
+            return jvmOpts;
+        }
+        List<String> opts = new ArrayList<>(jvmOpts);
+        opts.add("-XX:MaxDirectMemorySize=" + directMemoryFor(sizes, ranks));
+        return opts;
+    }
+
+    /**
+     * Direct memory a rank needs: its send and receive buffers hold {@code bytes} for every rank (allgather,
+     * alltoall), plus the reduction scratch and the data path's own buffers.
+     */
+    static long directMemoryFor(List<Integer> bytes, int ranks) {
+        long largest = bytes.stream().mapToLong(Integer::longValue).max().orElse(0);
+        return 3 * largest * ranks + (256L << 20);
     }
 
     /**

@@ -91,7 +91,8 @@ public final class PairedCommand implements Callable<Integer> {
             System.err.printf("paired: %d ranks, A = defaults%s, B = A + %s ...%n", n,
                     aArgs.isBlank() ? "" : " + " + aArgs, bArgs);
             try {
-                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n, jvmOpts, false, bindToCores));
+                rows.addAll(JfmiRunner.runRanks(PairedBenchRank.class, args, n,
+                        JfmiRunner.withDirectMemory(jvmOpts, bytes, n), false, bindToCores));
             } catch (JfmiRunner.RunFailed e) {
                 System.err.println("paired: " + e.getMessage());
                 return 1;

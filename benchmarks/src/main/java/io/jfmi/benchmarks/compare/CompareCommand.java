@@ -148,8 +148,7 @@ public final class CompareCommand implements Callable<Integer> {
                     System.err.printf("compare: jfmi, %d ranks%s ...%n", n, ofRounds);
                     try {
                         rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
-                                false, false, -1, List.of("-Xmx1g", "-XX:MaxDirectMemorySize="
-                                        + directMemoryFor(bytes, n), "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"),
+                                false, false, -1, List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"),
                                 List.of(), 0, List.of(), bindToCores), n));
                     } catch (JfmiRunner.RunFailed e) {
                         // Keep what the other rank counts measured; the run still ends non-zero.
@@ -197,15 +196,6 @@ public final class CompareCommand implements Callable<Integer> {
         }
         sb.append(ExchangeFloors.small(rows)).append(ExchangeFloors.large(rows));
         return sb.toString();
-    }
-
-    /**
-     * Direct memory a rank needs: its send and receive buffers hold {@code bytes} for every rank (allgather,
-     * alltoall), plus the reduction scratch and the data path's own buffers.
-     */
-    static long directMemoryFor(List<Integer> bytes, int ranks) {
-        long largest = bytes.stream().mapToLong(Integer::longValue).max().orElse(0);
-        return 3 * largest * ranks + (256L << 20);
     }
 
     private static String us(Optional<ResultRow> r) {
