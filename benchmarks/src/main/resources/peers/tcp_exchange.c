@@ -6,11 +6,16 @@
  * connection per direction (tcp-exchange-split), since two bulk streams crossing on one socket are slower; sizes
  * below 64 KiB also run over one connection without ever sleeping (tcp-exchange-spin), the way jfmi's and Open MPI's
  * ranks wait for small messages: the floor for their small exchanges (a 2-rank barrier is one of a few bytes).
+ * Those sizes also run a one-way stream that spins (tcp-stream-spin): the child writes SIZE bytes per call
+ * and the parent reads them, as a 2-rank reduce's leaf and root do; the sender runs ahead as far as the socket
+ * takes. Both sides time their calls and print a PART line each (the harness averages the means).
  * usage: tcp_exchange SIZES ITERATIONS WARMUP [PARENT_CPU,CHILD_CPU]
- *   SIZES comma-separated bytes; one RESULT line per size and pass. With the CPUs, each process runs on its own.
+ *   SIZES comma-separated bytes; one RESULT line per size and two-way pass, a PART line per side for the stream.
+ *   With the CPUs, each process runs on its own.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -23,6 +28,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A failed read or write other than "try again" ends the run (a dead peer must not leave the other side spinning). */
+static void check(ssize_t k, int reading) {
+    if (k == 0 && reading) { fprintf(stderr, "tcp_exchange: peer closed\n"); exit(2); }
+    if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { perror(reading ? "read" : "write"); exit(2); }
+}
 
 static double now_us(void) {
     struct timespec ts;
@@ -43,17 +54,37 @@ static void exchange(int wfd, int rfd, const char *out, char *in, size_t n, int 
         if (sent < n) {
             ssize_t w = write(wfd, out + sent, n - sent);
             if (w > 0) { sent += (size_t)w; moved = 1; }
+            else check(w, 0);
         }
         if (got < n) {
             ssize_t r = read(rfd, in + got, n - got);
             if (r > 0) { got += (size_t)r; moved = 1; }
-            else if (r == 0) { fprintf(stderr, "tcp_exchange: peer closed\n"); exit(2); }
+            else check(r, 1);
         }
         if (!moved && !spin) {
             struct pollfd p[2] = {{wfd, (short)(sent < n ? POLLOUT : 0), 0}, {rfd, (short)(got < n ? POLLIN : 0), 0}};
             poll(p, 2, 1000);
         }
     }
+}
+
+/* One call of the stream pass: write n bytes (sender) or read n bytes (receiver), spinning on a full or empty socket. */
+static void stream(int fd, char *buf, size_t n, int sender) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = sender ? write(fd, buf + done, n - done) : read(fd, buf + done, n - done);
+        if (k > 0) done += (size_t)k;
+        else check(k, !sender);
+    }
+}
+
+static void print_stats(const char *kind, const char *system, const char *op, int rank, size_t n, double *lat,
+                        int it, double sum) {
+    qsort(lat, it, sizeof(double), cmp_double);
+    printf("%s {\"system\":\"%s\",\"ranks\":2,\"rank\":%d,\"op\":\"%s\",\"bytes\":%zu,\"iterations\":%d,"
+           "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", kind, system, rank,
+           op, n, it, sum / it, lat[it / 2], lat[(int)(it * 0.99)]);
+    fflush(stdout);
 }
 
 static int dial(const struct sockaddr_in *a) {
@@ -118,23 +149,26 @@ int main(int argc, char **argv) {
         memset(out, 7, n);
         memset(in, 0, n);
         double *lat = malloc(sizeof(double) * it);
-        static const char *passes[] = {"tcp-exchange", "tcp-exchange-split", "tcp-exchange-spin"};
-        for (int pass = 0; pass < (n < 64 * 1024 ? 3 : 2); pass++) {
-            int split = pass == 1;
+        static const char *passes[] = {"tcp-exchange", "tcp-exchange-split", "tcp-exchange-spin",
+                                       "tcp-stream-spin"};
+        int small = n < 64 * 1024;
+        for (int pass = 0; pass < (small ? 4 : 2); pass++) {
+            int split = pass == 1, one_way = pass == 3;
             int wfd = split ? (child == 0 ? second : first) : first;
             int rfd = split ? (child == 0 ? first : second) : first;
             double sum = 0;
             for (int i = 0; i < w + it; i++) {
                 double t0 = now_us();
-                exchange(wfd, rfd, out, in, n, pass == 2);
+                if (one_way) stream(first, child == 0 ? out : in, n, child == 0);
+                else exchange(wfd, rfd, out, in, n, pass == 2);
                 if (i >= w) { lat[i - w] = now_us() - t0; sum += lat[i - w]; }
             }
-            if (child != 0) {
-                qsort(lat, it, sizeof(double), cmp_double);
-                printf("RESULT {\"system\":\"%s\",\"ranks\":2,\"op\":\"exchange\",\"bytes\":%zu,\"iterations\":%d,"
-                       "\"mean_us\":%.3f,\"p50_us\":%.3f,\"p99_us\":%.3f}\n", passes[pass],
-                       n, it, sum / it, lat[it / 2], lat[(int)(it * 0.99)]);
-                fflush(stdout);
+            if (one_way) {
+                /* both sides report; then a 1-byte exchange, so the next pass starts with the stream drained */
+                print_stats("PART", passes[pass], "stream", child == 0 ? 1 : 0, n, lat, it, sum);
+                exchange(first, first, out, in, 1, 1);
+            } else if (child != 0) {
+                print_stats("RESULT", passes[pass], "exchange", 0, n, lat, it, sum);
             }
         }
         free(out);

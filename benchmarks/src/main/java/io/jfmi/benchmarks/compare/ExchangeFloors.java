@@ -11,13 +11,15 @@ import java.util.Optional;
 
 /**
  * The 2-rank ops that are one two-way exchange (barrier, allgather, alltoall) set against the C exchange floor
- * (tcp_exchange.c) at their size: large sizes by rate, small ones by latency against the floor that never sleeps.
+ * (tcp_exchange.c) at their size: large sizes by rate, small ones by latency against the floor that never sleeps;
+ * and, below 64 KiB, the 2-rank reduce (a one-way stream) against the C stream that never sleeps.
  */
 final class ExchangeFloors {
     /** Sizes from which the large table applies (below, a rate says little and the spinning floor runs). */
     static final int LARGE_MIN_BYTES = 64 * 1024;
 
     private static final String SPIN = "tcp-exchange-spin";
+    private static final String STREAM = "tcp-stream-spin";
 
     private ExchangeFloors() {
     }
@@ -52,40 +54,61 @@ final class ExchangeFloors {
     }
 
     /**
-     * Below {@link #LARGE_MIN_BYTES}: each system's mean, p50 and p99 against the floor's that spins (a barrier,
-     * which carries no data, against the smallest size measured). "" without such floors.
+     * Below {@link #LARGE_MIN_BYTES}: each system's mean, p50 and p99 against the C floor that spins: the two-way
+     * exchange for barrier, allgather and alltoall (a barrier, which carries no data, against the smallest size
+     * measured), the one-way stream for the reduce (its leaf writes, its root reads). "" without such floors.
      */
     static String small(List<ResultRow> rows) {
-        Map<Long, ResultRow> spin = new LinkedHashMap<>();
-        rows.stream().filter(r -> r.system().equals(SPIN)).sorted(Comparator.comparingLong(ResultRow::bytes))
-                .forEach(r -> spin.putIfAbsent(r.bytes(), r));
-        if (spin.isEmpty()) {
+        Map<Long, ResultRow> spin = smallest(rows, SPIN);
+        Map<Long, ResultRow> stream = smallest(rows, STREAM);
+        if (spin.isEmpty() && stream.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n2-rank small exchanges against the "
-                + "loopback exchange floor that spins (C, one connection, never sleeps; a barrier against the smallest "
-                + "size)%n%-10s %6s %-14s %9s %9s %9s %11s %10s%n", "op", "bytes", "system", "mean(us)", "p50(us)",
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n2-rank small ops against the loopback "
+                + "floors that spin (C, one connection, never sleep): exchanges against the two-way exchange (a "
+                + "barrier against the smallest size), the reduce against the one-way stream%n"
+                + "%-10s %6s %-14s %9s %9s %9s %11s %10s%n", "op", "bytes", "system", "mean(us)", "p50(us)",
                 "p99(us)", "mean/floor", "p99/floor"));
         for (ResultRow f : rows) {
             if (isFloor(f) && f.bytes() < LARGE_MIN_BYTES) {
-                sb.append(latencyRow("exchange", f, f.system().equals(SPIN) ? "floor, spin"
-                        : f.system().endsWith("split") ? "floor, 2 conns" : "floor, poll", spin.get(f.bytes())));
+                boolean oneWay = f.system().equals(STREAM);
+                sb.append(latencyRow(oneWay ? "stream" : "exchange", f, floorLabel(f),
+                        (oneWay ? stream : spin).get(f.bytes())));
             }
         }
-        ResultRow smallest = spin.values().iterator().next();
+        ResultRow smallestSpin = spin.isEmpty() ? null : spin.values().iterator().next();
         for (ResultRow r : rows) {
-            if (r.ranks() == 2 && r.bytes() < LARGE_MIN_BYTES && (isExchangeOp(r) || r.op().equals("barrier"))) {
-                ResultRow f = r.op().equals("barrier") ? smallest : spin.get(r.bytes());
-                if (f != null) {
-                    sb.append(latencyRow(r.op(), r, r.system(), f));
-                }
+            if (r.ranks() != 2 || r.bytes() >= LARGE_MIN_BYTES || isFloor(r)) {
+                continue;
+            }
+            ResultRow f = r.op().equals("barrier") ? smallestSpin
+                    : isExchangeOp(r) ? spin.get(r.bytes())
+                    : r.op().equals("reduce") ? stream.get(r.bytes()) : null;
+            if (f != null) {
+                sb.append(latencyRow(r.op(), r, r.system(), f));
             }
         }
         return sb.toString();
     }
 
+    /** The rows of one floor by size, smallest size first. */
+    private static Map<Long, ResultRow> smallest(List<ResultRow> rows, String system) {
+        Map<Long, ResultRow> bySize = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.system().equals(system)).sorted(Comparator.comparingLong(ResultRow::bytes))
+                .forEach(r -> bySize.putIfAbsent(r.bytes(), r));
+        return bySize;
+    }
+
+    private static String floorLabel(ResultRow f) {
+        return switch (f.system()) {
+            case SPIN -> "floor, spin";
+            case STREAM -> "floor, stream";
+            default -> f.system().endsWith("split") ? "floor, 2 conns" : "floor, poll";
+        };
+    }
+
     private static boolean isFloor(ResultRow r) {
-        return r.system().startsWith("tcp-exchange");
+        return r.system().startsWith("tcp-exchange") || r.system().equals(STREAM);
     }
 
     private static boolean isExchangeOp(ResultRow r) {

@@ -103,8 +103,9 @@ final class PeerRunners {
     }
 
     /**
-     * The two-way exchange floor (tcp_exchange.c) at each size: what a 2-rank alltoall or allgather must do; bound,
-     * its two processes run on rank 0's and rank 1's CPUs.
+     * The two-way exchange floor (tcp_exchange.c) at each size: what a 2-rank alltoall or allgather must do; below
+     * 64 KiB also the one-way stream a 2-rank reduce must do. Bound, its two processes run on rank 0's and rank 1's
+     * CPUs.
      */
     List<ResultRow> tcpExchange(List<Integer> sizes, int iterations, int warmup)
             throws Skipped, IOException, InterruptedException {
@@ -114,7 +115,9 @@ final class PeerRunners {
             cmd.add(binding.cpuOf(0) + "," + binding.cpuOf(1));
         }
         List<String> out = Exec.run(cmd, Map.of(), work, Duration.ofMinutes(10));
-        return results(out, "tcp_exchange");
+        List<ResultRow> rows = new ArrayList<>(results(out, "tcp_exchange"));
+        rows.addAll(combineParts(out)); // the one-way stream below 64 KiB: both sides report
+        return rows;
     }
 
     /** {@code name}.c compiled with gcc -O2 once per work folder. */

@@ -54,12 +54,13 @@ class CompareTableTest {
     }
 
     @Test
-    void smallTwoRankExchangesAreSetAgainstTheSpinningFloorInMeanAndP99() {
+    void smallTwoRankOpsAreSetAgainstTheSpinningFloorsInMeanAndP99() {
         List<ResultRow> rows = List.of(
                 new ResultRow("tcp-exchange", 2, "exchange", 8, 1000, 20.0, 19, 60),
                 new ResultRow("tcp-exchange-split", 2, "exchange", 8, 1000, 21.0, 20, 61),
                 new ResultRow("tcp-exchange-spin", 2, "exchange", 8, 1000, 5.0, 4.5, 20),
                 new ResultRow("tcp-exchange-spin", 2, "exchange", 1024, 1000, 8.0, 7, 16),
+                new ResultRow("tcp-stream-spin", 2, "stream", 8, 1000, 4.0, 3.5, 10),
                 new ResultRow("tcp-exchange", 2, "exchange", 1 << 20, 500, 450.0, 440, 900),
                 new ResultRow("jfmi", 2, "barrier", 0, 1000, 6.0, 5.5, 30),
                 new ResultRow("openmpi", 2, "allgather", 8, 1000, 7.5, 7, 40),
@@ -68,19 +69,24 @@ class CompareTableTest {
                 new ResultRow("jfmi", 4, "allgather", 8, 1000, 50.0, 45, 90),
                 new ResultRow("jfmi", 2, "alltoall", 1 << 20, 100, 400.0, 380, 900));
         List<String> x = ExchangeFloors.small(rows).lines().filter(l -> !l.isBlank()).toList();
-        // title, header, the four small floors, then barrier, allgather and alltoall at 2 ranks below 64 KiB only
-        assertEquals(9, x.size(), String.join("\n", x));
+        // title, header, the five small floors, then barrier, allgather, alltoall and reduce at 2 ranks below 64 KiB
+        assertEquals(11, x.size(), String.join("\n", x));
         assertTrue(x.get(2).matches("exchange\\s+8 floor, poll\\s+20\\.00\\s+19\\.00\\s+60\\.00\\s+4\\.00x\\s+3\\.00x"),
                 x.get(2));
         assertTrue(x.get(4).matches("exchange\\s+8 floor, spin\\s+5\\.00\\s+4\\.50\\s+20\\.00\\s+1\\.00x\\s+1\\.00x"),
                 x.get(4));
-        // a barrier carries no data: it is set against the smallest size's floor
-        assertTrue(x.get(6).matches("barrier\\s+0 jfmi\\s+6\\.00\\s+5\\.50\\s+30\\.00\\s+1\\.20x\\s+1\\.50x"),
+        assertTrue(x.get(6).matches("stream\\s+8 floor, stream\\s+4\\.00\\s+3\\.50\\s+10\\.00\\s+1\\.00x\\s+1\\.00x"),
                 x.get(6));
-        assertTrue(x.get(7).matches("allgather\\s+8 openmpi\\s+7\\.50\\s+7\\.00\\s+40\\.00\\s+1\\.50x\\s+2\\.00x"),
+        // a barrier carries no data: it is set against the smallest size's floor
+        assertTrue(x.get(7).matches("barrier\\s+0 jfmi\\s+6\\.00\\s+5\\.50\\s+30\\.00\\s+1\\.20x\\s+1\\.50x"),
                 x.get(7));
-        assertTrue(x.get(8).matches("alltoall\\s+1K jfmi\\s+12\\.00\\s+11\\.00\\s+24\\.00\\s+1\\.50x\\s+1\\.50x"),
+        assertTrue(x.get(8).matches("allgather\\s+8 openmpi\\s+7\\.50\\s+7\\.00\\s+40\\.00\\s+1\\.50x\\s+2\\.00x"),
                 x.get(8));
+        assertTrue(x.get(9).matches("alltoall\\s+1K jfmi\\s+12\\.00\\s+11\\.00\\s+24\\.00\\s+1\\.50x\\s+1\\.50x"),
+                x.get(9));
+        // the reduce, a one-way stream, against the stream floor of its size
+        assertTrue(x.get(10).matches("reduce\\s+8 jfmi\\s+6\\.00\\s+6\\.00\\s+20\\.00\\s+1\\.50x\\s+2\\.00x"),
+                x.get(10));
         List<String> large = ExchangeFloors.large(rows).lines().filter(l -> !l.isBlank()).toList();
         assertEquals(4, large.size(), "the large table holds only sizes from 64 KiB: " + large);
     }
