@@ -72,6 +72,10 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     @Option(names = "--per-rank", description = "Rank 0 also prints every rank's mean, p50, p99 and CPU per point.")
     boolean perRank;
 
+    @Option(names = "--slow-calls-us", description = "Each rank also lists its timed calls slower than this many "
+            + "µs, by index (0: off).")
+    long slowCallsMicros;
+
     @Option(names = "--verify")
     boolean verify;
 
@@ -165,6 +169,13 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         long cpu = ProcessCpu.nanos() - cpu0;
         if (idle != null) {
             idle.stop();
+        }
+        if (slowCallsMicros > 0) {
+            String slow = SlowCalls.describe(loop.samples(), iters, slowCallsMicros * 1000, String.format(Locale.ROOT,
+                    "%s %d B", op.name().toLowerCase(Locale.ROOT), buffers.bytes), comm.rank());
+            if (slow != null) {
+                System.out.println(slow);
+            }
         }
         return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook(),
                 idle == null ? null : idle.percent());

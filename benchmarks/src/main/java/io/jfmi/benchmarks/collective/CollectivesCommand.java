@@ -42,6 +42,11 @@ public final class CollectivesCommand implements Callable<Integer> {
             + "point (the table averages the means over ranks and shows the slowest rank's p50 and p99).")
     boolean perRank;
 
+    @Option(names = "--slow-calls-us", paramLabel = "US", description = "Each rank also lists, per point, its timed "
+            + "calls slower than US µs by their index in the block (where a tail sits: first calls, JIT events); "
+            + "0, the default, lists none.")
+    long slowCallsMicros;
+
     @Option(names = "--force-relay", description = "Relay every pair through the server.")
     boolean forceRelay;
 
@@ -92,6 +97,9 @@ public final class CollectivesCommand implements Callable<Integer> {
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }
+        if (slowCallsMicros < 0) {
+            throw new IllegalArgumentException("--slow-calls-us must be 0 (off) or more, got " + slowCallsMicros);
+        }
         if (spinNanos < -1 || busyNanos < -1) {
             throw new IllegalArgumentException("--spin-nanos and --busy-nanos must be >= 0, or -1 for automatic; got "
                     + spinNanos + " and " + busyNanos);
@@ -130,6 +138,9 @@ public final class CollectivesCommand implements Callable<Integer> {
                 Long.toString(busyNanos)));
         if (perRank) {
             args.add("--per-rank");
+        }
+        if (slowCallsMicros > 0) {
+            args.addAll(List.of("--slow-calls-us", Long.toString(slowCallsMicros)));
         }
         return args;
     }
