@@ -68,7 +68,8 @@ static void exchange(int wfd, int rfd, const char *out, char *in, size_t n, int 
     }
 }
 
-/* One call of the stream pass: write n bytes (sender) or read n bytes (receiver), spinning on a full or empty socket. */
+/* One call of the stream pass: write n bytes (sender) or read n bytes (receiver), spinning on a full or empty
+ * socket. */
 static void stream(int fd, char *buf, size_t n, int sender) {
     size_t done = 0;
     while (done < n) {

@@ -5,11 +5,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The timed loop of the collective benchmarks: a barrier, so that every rank starts together, then one latency sample
- * per call, stored in an array and put into the histogram after the last call and a second barrier. Warm-ups run this same block, each
- * into a fresh histogram, so the timed calls take no path the JIT has not seen. Each such path had cost the first
- * op of a run: a barrier's empty frames, first met after the warm-up, deoptimized the compiled frame writer and
- * reader, and a fresh histogram the compiled loop, which then ran interpreted and were compiled again during the
- * timed calls; the loop and its recording, first run by the timed calls, were compiled during them (see RESULTS.md).
+ * per call, stored in an array and put into the histogram after the last call and a second barrier. Warm-ups run
+ * this same block, each into a fresh histogram, so the timed calls take no path the JIT has not seen. Each such
+ * path had cost the first op of a run: a barrier's empty frames, first met after the warm-up, deoptimized the
+ * compiled frame writer and reader, and a fresh histogram the compiled loop, which then ran interpreted and were
+ * compiled again during the timed calls; the loop and its recording, first run by the timed calls, were compiled
+ * during them (see RESULTS.md).
  */
 final class TimedCalls {
     private long[] samples = new long[0];
@@ -30,7 +31,7 @@ final class TimedCalls {
         }
         // No rank's bookkeeping may run while another's last call is in flight: on a cold rank it is code run for
         // the first time, and with ranks sharing cores it took the CPU from that call (measured: the last of 300
-        // cold calls at 6 ranks took 2-10 ms on some rank in most runs, every other call after the first few < 1 ms).
+        // cold calls at 6 ranks took 2-10 ms on three or four ranks in each of three runs; none did after this).
         comm.barrier();
         for (int i = 0; i < calls; i++) {
             into.recordValue(Math.max(1, samples[i]));

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The peers jfmi is compared with, each built and run from the sources shipped in this jar: Open MPI over TCP
  * (osu_coll.c), PyTorch gloo (gloo_coll.py, Debian's python3-torch), and two loopback floors in C: a TCP
- * ping-pong and a two-way exchange (also spinning for small messages; one socket or two for large ones). A missing
+ * ping-pong and a two-way exchange (also spinning for small messages, and then a one-way stream; one socket or two
+ * for large ones). A missing
  * toolchain or package makes its peer "skipped" with the reason, never silently absent.
  */
 final class PeerRunners {
