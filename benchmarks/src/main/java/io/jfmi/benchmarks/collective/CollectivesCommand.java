@@ -30,7 +30,8 @@ public final class CollectivesCommand implements Callable<Integer> {
     @Option(names = "--iterations", description = "Timed calls per op and size (default: ${DEFAULT-VALUE}).")
     int iterations = 1000;
 
-    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path (default: ${DEFAULT-VALUE}); "
+    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path "
+            + "(default: ${DEFAULT-VALUE}); "
             + "both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB timed traffic per rank).")
     int warmup = 20000;
 

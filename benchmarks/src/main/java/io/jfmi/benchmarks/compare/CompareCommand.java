@@ -34,8 +34,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--iterations", description = "Timed calls per point (default: ${DEFAULT-VALUE}).")
     int iterations = 1000;
 
-    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path (default: ${DEFAULT-VALUE}); "
-            + "both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB timed traffic per rank).")
+    @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path "
+            + "(default: ${DEFAULT-VALUE}); both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB "
+            + "timed traffic per rank).")
     int warmup = 20000;
 
     @Option(names = "--systems", split = ",", description = "Systems to run: jfmi, openmpi, gloo, floor "
@@ -49,7 +50,9 @@ public final class CompareCommand implements Callable<Integer> {
     private static final List<String> SYSTEMS = List.of("jfmi", "openmpi", "gloo");
 
     @Option(names = "--rounds", description = "Run every system this many times, alternating which goes first, and "
-            + "report each system's median and jfmi's ratio per round (default: ${DEFAULT-VALUE}).")
+            + "report each system's median and jfmi's ratio to Open MPI per round, mean and p99, with the geometric "
+            + "mean of the rounds' ratios, its 95%% interval and a verdict (above, below, noise; from 3 rounds) "
+            + "(default: ${DEFAULT-VALUE}).")
     int rounds = 1;
 
     @Option(names = "--out", description = "Write compare.csv, compare.json and latency-*.png here (with --rounds: "
@@ -105,7 +108,8 @@ public final class CompareCommand implements Callable<Integer> {
             byRound.add(rows);
         }
         List<ResultRow> rows = rounds == 1 ? byRound.get(0) : Rounds.medianRows(byRound);
-        String text = table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi"));
+        String text = table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.MEAN)
+                + Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.P99));
         System.out.print(text);
         skipped.forEach((system, why) -> System.out.println("skipped " + system + ": " + why));
         failures.forEach(f -> System.out.println("FAILED " + f));

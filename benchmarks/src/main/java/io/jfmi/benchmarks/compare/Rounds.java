@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Several rounds of one compare run. Two runs of the same system minutes apart differ here by up to 1.5x (Open MPI's
@@ -18,6 +19,20 @@ import java.util.Map;
  */
 final class Rounds {
     private Rounds() {
+    }
+
+    /** What a ratio table divides: the mean per call, or the 99th percentile (each system's slowest rank's). */
+    enum Metric {
+        MEAN("mean", ResultRow::meanUs),
+        P99("p99", ResultRow::p99Us);
+
+        final String label;
+        final ToDoubleFunction<ResultRow> value;
+
+        Metric(String label, ToDoubleFunction<ResultRow> value) {
+            this.label = label;
+            this.value = value;
+        }
     }
 
     /** Per system and point, the row whose mean is the median over the rounds that measured it (the lower middle). */
@@ -36,8 +51,11 @@ final class Rounds {
         return medians;
     }
 
-    /** jfmi's mean over {@code peer}'s in each round, and their median; "" when no round measured both. */
-    static String ratioTable(List<List<ResultRow>> rounds, String peer) {
+    /**
+     * jfmi's {@code metric} over {@code peer}'s in each round, their median, their geometric mean with its 95%
+     * interval and where that interval lies against 1.0; "" when no round measured both.
+     */
+    static String ratioTable(List<List<ResultRow>> rounds, String peer, Metric metric) {
         Map<String, double[]> ratios = new LinkedHashMap<>();
         Map<String, ResultRow> labels = new LinkedHashMap<>();
         for (int i = 0; i < rounds.size(); i++) {
@@ -52,9 +70,9 @@ final class Rounds {
             }
             for (Map.Entry<String, ResultRow> j : jfmi.entrySet()) {
                 ResultRow p = other.get(j.getKey());
-                if (p != null && p.meanUs() > 0) {
+                if (p != null && metric.value.applyAsDouble(p) > 0) {
                     double[] perRound = ratios.computeIfAbsent(j.getKey(), k -> newNaNs(rounds.size()));
-                    perRound[i] = j.getValue().meanUs() / p.meanUs();
+                    perRound[i] = metric.value.applyAsDouble(j.getValue()) / metric.value.applyAsDouble(p);
                     labels.putIfAbsent(j.getKey(), j.getValue());
                 }
             }
@@ -62,13 +80,14 @@ final class Rounds {
         if (ratios.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%njfmi/%s mean ratio in each round (adjacent runs) and the median over rounds%n%5s %-10s %6s",
-                peer, "ranks", "op", "bytes"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%njfmi/%s %s ratio in each round (adjacent "
+                + "runs), the median, and the geometric mean with its 95%% interval (t on the log ratios; from %d "
+                + "rounds): above or below when the whole interval is%n%5s %-10s %6s", peer, metric.label,
+                RatioInterval.MIN_ROUNDS, "ranks", "op", "bytes"));
         for (int i = 1; i <= rounds.size(); i++) {
             sb.append(String.format(Locale.ROOT, " %8s", "round " + i));
         }
-        sb.append(String.format(Locale.ROOT, " %8s%n", "median"));
+        sb.append(String.format(Locale.ROOT, " %8s %20s %7s%n", "median", "geomean [95%]", "verdict"));
         for (Map.Entry<String, double[]> e : ratios.entrySet()) {
             ResultRow r = labels.get(e.getKey());
             sb.append(String.format(Locale.ROOT, "%5d %-10s %6s", r.ranks(), r.op(), Sizes.format(r.bytes())));
@@ -76,7 +95,9 @@ final class Rounds {
                 sb.append(String.format(Locale.ROOT, " %8s", Double.isNaN(v) ? "-"
                         : String.format(Locale.ROOT, "%.2fx", v)));
             }
-            sb.append(String.format(Locale.ROOT, " %8s%n", String.format(Locale.ROOT, "%.2fx", median(e.getValue()))));
+            RatioInterval interval = RatioInterval.of(e.getValue());
+            sb.append(String.format(Locale.ROOT, " %8s %20s %7s%n", String.format(Locale.ROOT, "%.2fx",
+                    median(e.getValue())), interval.describe(), interval.verdict()));
         }
         return sb.toString();
     }
