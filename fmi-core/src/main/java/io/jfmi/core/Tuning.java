@@ -13,7 +13,8 @@ package io.jfmi.core;
  * @param alltoall                      alltoall algorithm
  * @param bruckMaxBytes                 allgather uses Bruck while the gathered total is at most this, ring above
  * @param allreduceRingMinBytes         allreduce uses the ring (reduce-scatter + allgather) from this size up, for
- *                                      commutative ops and more than 2 ranks; recursive doubling below
+ *                                      commutative ops and more than 2 ranks not a power of two; recursive doubling
+ *                                      below (a power of two: {@link #ALLREDUCE_HALVING_DOUBLING_MIN_BYTES})
  * @param allreduceRingMinBytesTwoRanks the same threshold for exactly 2 ranks, where the ring saves less
  * @param bcastLargeMinBytes            bcast uses scatter + ring allgather from this size up (more than 2 ranks),
  *                                      binomial tree below
@@ -69,6 +70,15 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
      * (benchmarks/RESULTS.md).
      */
     public static final long ALLGATHER_RECURSIVE_DOUBLING_MAX_BLOCK_BYTES = 256 * 1024;
+    /**
+     * With AUTO, a power-of-two rank count above 2 and a commutative element-wise op, an allreduce of at least this
+     * many bytes runs recursive halving and doubling (the ring's bytes in 2 log2 N steps), recursive doubling below.
+     * Measured 2026-12-03 with {@code benchmarks paired}, 4 and 8 ranks bound to 2 cores: against the ring
+     * 0.52-0.85x from 256 KiB to 1 MiB, 0.90-0.99x at 4 MiB, 0.91-1.03x at 16 MiB; against recursive doubling
+     * 1.15-2.08x from 16 to 128 KiB, 0.97x and 1.15x at 256 KiB, 0.84x and 0.73x at 512 KiB
+     * (benchmarks/RESULTS.md). At 3 and 6 ranks the fold of the extra ranks cost more than the fewer steps saved.
+     */
+    public static final long ALLREDUCE_HALVING_DOUBLING_MIN_BYTES = 512 * 1024;
 
     public Tuning {
         if (allgather == null || reduce == null || allreduce == null || bcast == null || alltoall == null) {
@@ -137,7 +147,7 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     }
 
     public enum AllreduceAlgorithm {
-        AUTO, RECURSIVE_DOUBLING, RING, REDUCE_BCAST
+        AUTO, RECURSIVE_DOUBLING, RING, HALVING_DOUBLING, REDUCE_BCAST
     }
 
     public enum BcastAlgorithm {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * forced algorithm, non-commutative ops, uneven counts; each result checked against a reference computed here.
  */
 class MoreCollectivesTest {
-    /** Sizes in doubles: empty, one, odd, just under/over the 256 KiB ring threshold (32768 doubles), larger. */
-    static final int[] COUNTS = {0, 1, 7, 32_767, 32_769, 140_001};
+    /**
+     * Sizes in doubles: empty, one, odd, just under/over the 256 KiB ring threshold (32768 doubles), just over the
+     * 512 KiB halving-doubling threshold, larger.
+     */
+    static final int[] COUNTS = {0, 1, 7, 32_767, 32_769, 65_537, 140_001};
 
     static double value(int rank, int i) {
         return ((rank * 131 + i * 17) % 1000) / 4.0;
@@ -54,6 +58,58 @@ class MoreCollectivesTest {
             m = multiply(m, matrixOf(r));
         }
         return m;
+    }
+
+    /**
+     * The large-vector algorithms read a rank's own vector where it lies instead of copying it first: a direct send
+     * buffer (used in place, not staged) must come back as it went in, whatever the algorithm.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5})
+    void aDirectSendBufferIsReadNeverWritten(int n) throws Exception {
+        int count = 70_001;
+        for (Tuning.AllreduceAlgorithm algo : Tuning.AllreduceAlgorithm.values()) {
+            List<String> problems = ThreadedJob.run(n,
+                    b -> b.tuning(Tuning.defaults().withAllreduce(algo).withSegmentBytes(16 * 1024)), comm -> {
+                        ByteBuffer send = direct(count);
+                        for (int i = 0; i < count; i++) {
+                            send.putDouble(i * Double.BYTES, value(comm.rank(), i));
+                        }
+                        ByteBuffer sum = direct(count);
+                        comm.allreduce(DataBuffer.of(send, DataType.DOUBLE), DataBuffer.of(sum, DataType.DOUBLE),
+                                ReduceOp.SUM);
+                        int block = count / n;
+                        ByteBuffer mine = direct(block);
+                        comm.reduceScatter(DataBuffer.of(send.duplicate().limit(block * n * Double.BYTES),
+                                DataType.DOUBLE), DataBuffer.of(mine, DataType.DOUBLE), ReduceOp.SUM);
+                        double[] expected = sumOver(n, count);
+                        StringBuilder wrong = new StringBuilder();
+                        for (int i = 0; i < count; i++) {
+                            if (send.getDouble(i * Double.BYTES) != value(comm.rank(), i)) {
+                                wrong.append(" send[").append(i).append("] changed");
+                                break;
+                            }
+                            if (sum.getDouble(i * Double.BYTES) != expected[i]) {
+                                wrong.append(" sum[").append(i).append("] wrong");
+                                break;
+                            }
+                        }
+                        for (int i = 0; i < block; i++) {
+                            if (mine.getDouble(i * Double.BYTES) != expected[comm.rank() * block + i]) {
+                                wrong.append(" reduceScatter[").append(i).append("] wrong");
+                                break;
+                            }
+                        }
+                        return wrong.toString();
+                    });
+            for (int r = 0; r < n; r++) {
+                assertEquals("", problems.get(r), algo + ", rank " + r + " of " + n);
+            }
+        }
+    }
+
+    private static ByteBuffer direct(int doubles) {
+        return ByteBuffer.allocateDirect(doubles * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @ParameterizedTest

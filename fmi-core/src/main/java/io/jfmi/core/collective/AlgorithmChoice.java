@@ -60,13 +60,19 @@ public final class AlgorithmChoice {
         }
         return switch (t.allreduce()) {
             case AUTO -> {
+                if (ranks > 2 && Integer.bitCount(ranks) == 1) {
+                    if (bytes < Tuning.ALLREDUCE_HALVING_DOUBLING_MIN_BYTES) {
+                        yield AllreduceAlgorithm.RECURSIVE_DOUBLING;
+                    }
+                    yield commutative ? AllreduceAlgorithm.HALVING_DOUBLING : AllreduceAlgorithm.REDUCE_BCAST;
+                }
                 long ringFrom = ranks == 2 ? t.allreduceRingMinBytesTwoRanks() : t.allreduceRingMinBytes();
                 if (bytes < ringFrom) {
                     yield AllreduceAlgorithm.RECURSIVE_DOUBLING;
                 }
                 yield commutative ? AllreduceAlgorithm.RING : AllreduceAlgorithm.REDUCE_BCAST;
             }
-            case RING -> commutative ? AllreduceAlgorithm.RING : AllreduceAlgorithm.REDUCE_BCAST;
+            case RING, HALVING_DOUBLING -> commutative ? t.allreduce() : AllreduceAlgorithm.REDUCE_BCAST;
             case RECURSIVE_DOUBLING, REDUCE_BCAST -> t.allreduce();
         };
     }

@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Reduce-scatter: the element-wise reduction of every rank's vector of N blocks, with block r delivered to rank
- * r. Commutative ops use the in-place ring ({@link RingReduceScatter}) on a working copy; non-commutative ops
- * reduce in rank order to rank 0 and scatter the blocks.
+ * r. Commutative ops use the ring ({@link RingReduceScatter}), which reads {@code in} and folds into scratch;
+ * non-commutative ops reduce in rank order to rank 0 and scatter the blocks.
  */
 public final class ReduceScatter {
     private ReduceScatter() {
@@ -31,11 +31,12 @@ public final class ReduceScatter {
             return;
         }
         Exchange ex = ctx.begin(OpCode.REDUCE_SCATTER, total);
-        ByteBuffer work = ctx.scratch().get(Scratch.TEMP_A, total);
-        LocalCopy.copy(in, 0, work, 0, total);
-        if (ctx.size() > 1) {
-            RingReduceScatter.run(ctx, ex, work, blocks, type, op);
+        if (ctx.size() == 1) {
+            LocalCopy.copy(in, 0, out, 0, total);
+            return;
         }
+        ByteBuffer work = ctx.scratch().get(Scratch.TEMP_A, total);
+        RingReduceScatter.run(ctx, ex, in, work, blocks, type, op);
         LocalCopy.copy(work, blocks.offset(rank), out, 0, blocks.size(rank));
     }
 }

@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Ring reduce-scatter in place (commutative ops): in step s rank r sends its partial of block r-s-1 to its right
+ * Ring reduce-scatter (commutative ops): in step s rank r sends its partial of block r-s-1 to its right
  * neighbour and folds the left neighbour's partial of block r-s-2 into its own. After N - 1 steps rank r holds
- * block r reduced over all ranks. Blocks travel in segments so scratch is one segment.
+ * block r reduced over all ranks. Each block is first touched once per rank (sent raw in step 0, or folded), so
+ * this rank's vector is read from where it lies and no working copy of it is made first. Blocks travel in
+ * segments so scratch is one segment.
  *
  * <pre>
  *  N=3   step 0: 0 sends b2, 1 sends b0, 2 sends b1     step 1: 0 sends b1, 1 sends b2, 2 sends b0
@@ -26,7 +28,13 @@ final class RingReduceScatter {
     private RingReduceScatter() {
     }
 
-    static void run(CollectiveContext ctx, Exchange ex, ByteBuffer acc, Blocks blocks, DataType type, ReduceOp op) {
+    /**
+     * @param own this rank's vector, read where a block is first sent or folded (every block is, once); may be
+     *            {@code acc} itself, else must not overlap it
+     * @param acc receives the partials; block r ends fully reduced (other blocks hold partials or nothing)
+     */
+    static void run(CollectiveContext ctx, Exchange ex, ByteBuffer own, ByteBuffer acc, Blocks blocks, DataType type,
+            ReduceOp op) {
         int n = ctx.size();
         int rank = ctx.rank();
         int right = (rank + 1) % n;
@@ -47,7 +55,9 @@ final class RingReduceScatter {
                 int recvLen = 0;
                 if (j < sendPieces) {
                     int off = j * seg;
-                    ex.send(right, tag, acc, blocks.offset(sendBlock) + off, Math.min(seg, sendBytes - off));
+                    // step 0 sends a block as this rank holds it; later ones, the block folded the step before
+                    ex.send(right, tag, step == 0 ? own : acc, blocks.offset(sendBlock) + off,
+                            Math.min(seg, sendBytes - off));
                 }
                 if (j < recvPieces) {
                     recvLen = Math.min(seg, recvBytes - j * seg);
@@ -55,9 +65,10 @@ final class RingReduceScatter {
                 }
                 ex.await();
                 if (recvLen > 0) {
-                    ByteBuffer target = acc.slice(blocks.offset(recvBlock) + j * seg, recvLen)
-                            .order(ByteOrder.LITTLE_ENDIAN);
-                    op.apply(target, tmp, target, type, recvLen / esize);
+                    int at = blocks.offset(recvBlock) + j * seg;
+                    ByteBuffer target = acc.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer mine = own == acc ? target : own.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
+                    op.apply(mine, tmp, target, type, recvLen / esize);
                 }
             }
         }

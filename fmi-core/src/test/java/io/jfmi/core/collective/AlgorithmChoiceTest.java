@@ -20,19 +20,26 @@ class AlgorithmChoiceTest {
     @CsvSource({
         // forced,             ranks, KiB, comm,  assoc, expected
         "AUTO,                 4,     0,   true,  true,  RECURSIVE_DOUBLING",
-        "AUTO,                 4,     255, true,  true,  RECURSIVE_DOUBLING",
-        "AUTO,                 4,     256, true,  true,  RING",
-        "AUTO,                 8,     4096, true, true,  RING",
+        "AUTO,                 4,     511, true,  true,  RECURSIVE_DOUBLING",
+        "AUTO,                 4,     512, true,  true,  HALVING_DOUBLING",
+        "AUTO,                 8,     4096, true, true,  HALVING_DOUBLING",
+        "AUTO,                 16,    512, true,  true,  HALVING_DOUBLING",
+        "AUTO,                 8,     512, false, true,  REDUCE_BCAST",
+        "AUTO,                 3,     255, true,  true,  RECURSIVE_DOUBLING",
         "AUTO,                 3,     256, true,  true,  RING",
+        "AUTO,                 6,     4096, true, true,  RING",
         "AUTO,                 2,     256, true,  true,  RECURSIVE_DOUBLING",
         "AUTO,                 2,     1023, true, true,  RECURSIVE_DOUBLING",
         "AUTO,                 2,     1024, true, true,  RING",
-        "AUTO,                 4,     256, false, true,  REDUCE_BCAST",
+        "AUTO,                 6,     256, false, true,  REDUCE_BCAST",
         "AUTO,                 4,     1,   false, true,  RECURSIVE_DOUBLING",
         "AUTO,                 4,     1,   true,  false, REDUCE_BCAST",
         "RING,                 4,     1,   true,  true,  RING",
         "RING,                 4,     1,   false, true,  REDUCE_BCAST",
         "RING,                 4,     1,   true,  false, REDUCE_BCAST",
+        "HALVING_DOUBLING,     3,     1,   true,  true,  HALVING_DOUBLING",
+        "HALVING_DOUBLING,     4,     1,   false, true,  REDUCE_BCAST",
+        "HALVING_DOUBLING,     4,     1,   true,  false, REDUCE_BCAST",
         "RECURSIVE_DOUBLING,   4,     4096, true, true,  RECURSIVE_DOUBLING",
         "RECURSIVE_DOUBLING,   4,     1,   true,  false, REDUCE_BCAST",
         "REDUCE_BCAST,         4,     1,   true,  true,  REDUCE_BCAST",
@@ -128,9 +135,11 @@ class AlgorithmChoiceTest {
     void thresholdsAreTuningFields(long ringKib, long twoRankKib) {
         Tuning t = DEFAULTS.withThresholds(Tuning.DEFAULT_BRUCK_MAX_BYTES, ringKib * KIB, twoRankKib * KIB,
                 Tuning.DEFAULT_BCAST_LARGE_MIN_BYTES, Tuning.DEFAULT_ALLTOALL_PAIRWISE_MIN_BYTES);
-        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING, AlgorithmChoice.allreduce(t, 4, ringKib * KIB - 1, true, true));
-        assertEquals(AllreduceAlgorithm.RING, AlgorithmChoice.allreduce(t, 4, ringKib * KIB, true, true));
-        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING, AlgorithmChoice.allreduce(t, 2, twoRankKib * KIB - 1, true, true));
+        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING,
+                AlgorithmChoice.allreduce(t, 6, ringKib * KIB - 1, true, true));
+        assertEquals(AllreduceAlgorithm.RING, AlgorithmChoice.allreduce(t, 6, ringKib * KIB, true, true));
+        assertEquals(AllreduceAlgorithm.RECURSIVE_DOUBLING,
+                AlgorithmChoice.allreduce(t, 2, twoRankKib * KIB - 1, true, true));
         assertEquals(AllreduceAlgorithm.RING, AlgorithmChoice.allreduce(t, 2, twoRankKib * KIB, true, true));
     }
 }
