@@ -135,6 +135,14 @@ public final class Communicator implements AutoCloseable {
         return transport.linkConnections(peer);
     }
 
+    /**
+     * The send buffer (SO_SNDBUF) the kernel reports for the direct link to {@code peer} (Linux reports twice what
+     * was set), or 0 for itself and relayed peers; see {@link CommunicatorOptions#sendBufferBytesFor}.
+     */
+    public int linkSendBufferBytes(int peer) {
+        return transport.linkSendBufferBytes(peer);
+    }
+
     /** Bytes this rank keeps of what it sent on healing links until the peers acknowledge them. */
     public long healingBytesRetained() {
         return transport.healingBytesRetained();
@@ -540,14 +548,14 @@ public final class Communicator implements AutoCloseable {
                 }
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
-                        rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault());
+                        rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault(), o::sendBufferBytesFor);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos(), o.busyNanos());
                 int segment = o.maxSegmentBytes();
                 if (table.getMaxFramePayload() > 0) {
                     segment = Math.min(segment, table.getMaxFramePayload());
                 }
-                log.info("job '{}' rank {}/{}: links {} ({}: {} ranks on this host, {} cores)", o.jobId(), rank, n,
-                        Links.summary(links), wait.describe(), ranksOnHost, cores);
+                log.info("job '{}' rank {}/{}: links {} ({}; {}: {} ranks on this host, {} cores)", o.jobId(), rank,
+                        n, Links.summary(links), wait.describe(), o.describeSendBuffer(), ranksOnHost, cores);
                 if (direct.refused() > 0) {
                     log.warn("job '{}' rank {}/{}: refused {} connection attempts on its data port during setup "
                             + "(see the warnings above)", o.jobId(), rank, n, direct.refused());

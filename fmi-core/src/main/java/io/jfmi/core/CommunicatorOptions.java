@@ -30,6 +30,10 @@ import java.util.Objects;
  *   <tr><td>busyNanos</td><td>10 µs (0 when ranks outnumber cores)</td><td>the busy part of that spin, before the
  *       polls start yielding</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
+ *   <tr><td>sendBufferBytes</td><td>automatic: 512 KiB on local (loopback) links, the OS's on others</td><td>the
+ *       send buffer (SO_SNDBUF) of direct links' sockets; 0 leaves it to the OS's autotuning. On loopback, where
+ *       the bandwidth-delay product is tiny, bounding it keeps the bytes in flight (copied twice by the kernel)
+ *       closer to the caches (benchmarks/RESULTS.md)</td></tr>
  *   <tr><td>sealLinks</td><td>false</td><td>encrypt and authenticate direct-link frames (AES-128-GCM, a key per
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
  *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
@@ -47,6 +51,9 @@ import java.util.Objects;
  */
 public final class CommunicatorOptions {
     public static final int DEFAULT_PORT = 7700;
+    /** The automatic send buffer of local (loopback) links (see {@link #sendBufferBytesFor}). */
+    public static final int LOOPBACK_SEND_BUFFER_BYTES = 512 * 1024;
+    public static final int MAX_SEND_BUFFER_BYTES = 64 << 20;
     public static final int MAX_WORLD_SIZE = Limits.MAX_WORLD_SIZE;
 
     private final String jobId;
@@ -66,6 +73,7 @@ public final class CommunicatorOptions {
     private final long spinNanos;
     private final long busyNanos;
     private final int maxSegmentBytes;
+    private final int sendBufferBytes;
     private final Tuning tuning;
     private final boolean sealLinks;
     private final boolean tls;
@@ -93,6 +101,7 @@ public final class CommunicatorOptions {
         this.spinNanos = b.spinNanos;
         this.busyNanos = b.busyNanos;
         this.maxSegmentBytes = b.maxSegmentBytes;
+        this.sendBufferBytes = b.sendBufferBytes;
         this.tuning = b.tuning;
         this.sealLinks = b.sealLinks;
         this.healLinks = b.healLinks;
@@ -177,6 +186,32 @@ public final class CommunicatorOptions {
         return maxSegmentBytes;
     }
 
+    /** SO_SNDBUF of direct links in bytes; 0 for the OS's autotuning; -1 for automatic. */
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    /**
+     * The send buffer a rank sets on a direct link of {@code kind} (0: none, the OS's autotuning): the configured
+     * one, or when automatic {@link #LOOPBACK_SEND_BUFFER_BYTES} on local links, where both copies of every byte
+     * run on this host and less in flight stays closer to the caches; across hosts the bandwidth-delay product may
+     * need more, so the OS decides.
+     */
+    public int sendBufferBytesFor(LinkKind kind) {
+        if (sendBufferBytes >= 0) {
+            return sendBufferBytes;
+        }
+        return kind == LinkKind.LOCAL ? LOOPBACK_SEND_BUFFER_BYTES : 0;
+    }
+
+    /** For the links line of the log: what {@link #sendBufferBytesFor} gives. */
+    public String describeSendBuffer() {
+        if (sendBufferBytes < 0) {
+            return "send buffer " + LOOPBACK_SEND_BUFFER_BYTES / 1024 + " KiB on local links, the OS's on others";
+        }
+        return sendBufferBytes == 0 ? "send buffer the OS's" : "send buffer " + sendBufferBytes + " bytes";
+    }
+
     public Tuning tuning() {
         return tuning;
     }
@@ -229,6 +264,7 @@ public final class CommunicatorOptions {
         private long spinNanos = -1;
         private long busyNanos = -1;
         private int maxSegmentBytes = 1 << 20;
+        private int sendBufferBytes = -1;
         private Tuning tuning = Tuning.defaults();
         private boolean sealLinks;
         private boolean tls;
@@ -342,6 +378,12 @@ public final class CommunicatorOptions {
             return this;
         }
 
+        /** SO_SNDBUF of direct links: bytes, 0 for the OS's autotuning, -1 (the default) for automatic. */
+        public Builder sendBufferBytes(int v) {
+            this.sendBufferBytes = v;
+            return this;
+        }
+
         public Builder tuning(Tuning v) {
             this.tuning = v;
             return this;
@@ -421,6 +463,10 @@ public final class CommunicatorOptions {
             }
             if (busyNanos < -1) {
                 throw new IllegalArgumentException("busyNanos must be >= 0 (or -1 for automatic), got " + busyNanos);
+            }
+            if (sendBufferBytes < -1 || sendBufferBytes > MAX_SEND_BUFFER_BYTES) {
+                throw new IllegalArgumentException("sendBufferBytes must be 0 (the OS's autotuning), -1 (automatic) "
+                        + "or 1.." + MAX_SEND_BUFFER_BYTES + " bytes, got " + sendBufferBytes);
             }
             if (maxSegmentBytes < 1024 || maxSegmentBytes > (64 << 20)) {
                 throw new IllegalArgumentException("maxSegmentBytes must be 1 KiB..64 MiB, got " + maxSegmentBytes);

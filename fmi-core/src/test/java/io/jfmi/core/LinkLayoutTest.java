@@ -3,6 +3,7 @@ package io.jfmi.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -28,6 +29,40 @@ class LinkLayoutTest {
                         comm -> exchangeBothWays(comm, two ? 2 : 1, layout));
                 assertEquals(List.of("ok", "ok"), outcomes, layout);
             }
+        }
+    }
+
+    @Test
+    void localLinksGetTheLoopbackSendBufferUnlessOneIsSet() throws Exception {
+        // Linux reports twice the SO_SNDBUF that was set (its bookkeeping overhead); other kernels report it as set.
+        // (Left to the OS, a loopback socket here starts at 2 MiB and autotunes up to tcp_wmem's 4 MiB.)
+        int auto = CommunicatorOptions.LOOPBACK_SEND_BUFFER_BYTES;
+        List<Integer> byDefault = ThreadedJob.run(2, comm -> comm.linkSendBufferBytes(1 - comm.rank()));
+        List<Integer> set = ThreadedJob.run(2, b -> b.sendBufferBytes(200_000),
+                comm -> comm.linkSendBufferBytes(1 - comm.rank()));
+        for (int r = 0; r < 2; r++) {
+            assertTrue(byDefault.get(r) >= auto && byDefault.get(r) <= 2 * auto, "default, rank " + r + ": "
+                    + byDefault.get(r));
+            assertTrue(set.get(r) >= 200_000 && set.get(r) <= 400_000, "200,000 set, rank " + r + ": " + set.get(r));
+        }
+        assertEquals(0, ThreadedJob.run(1, comm -> comm.linkSendBufferBytes(0)).get(0), "no link to itself");
+    }
+
+    @Test
+    void theSendBufferIsValidatedAndOnlyLocalLinksGetItAutomatically() {
+        CommunicatorOptions.Builder b = CommunicatorOptions.builder().jobId("j").rank(0).worldSize(2)
+                .secret(new byte[16]);
+        CommunicatorOptions auto = b.build();
+        assertEquals(CommunicatorOptions.LOOPBACK_SEND_BUFFER_BYTES, auto.sendBufferBytesFor(LinkKind.LOCAL));
+        assertEquals(0, auto.sendBufferBytesFor(LinkKind.LAN));
+        assertEquals(0, auto.sendBufferBytesFor(LinkKind.PUNCHED));
+        assertEquals(65536, b.sendBufferBytes(65536).build().sendBufferBytesFor(LinkKind.PUNCHED));
+        assertEquals(0, b.sendBufferBytes(0).build().sendBufferBytesFor(LinkKind.LOCAL));
+        for (int bad : new int[] {-2, CommunicatorOptions.MAX_SEND_BUFFER_BYTES + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> b.sendBufferBytes(bad).build());
+            assertTrue(e.getMessage().contains("sendBufferBytes") && e.getMessage().contains(String.valueOf(bad)),
+                    e.getMessage());
         }
     }
 

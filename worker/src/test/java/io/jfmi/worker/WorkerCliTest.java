@@ -77,6 +77,15 @@ class WorkerCliTest {
     }
 
     @Test
+    void aBadSendBufferIsNamed() throws Exception {
+        for (String[] bad : new String[][] {{"lots", "'lots' is not a number"}, {"128M", "at most 64M"},
+            {"-1", "outside 0..1G"}}) {
+            String err = badArgumentsError("--send-buffer", bad[0]);
+            assertTrue(err.contains("--send-buffer") && err.contains(bad[1]), err);
+        }
+    }
+
+    @Test
     void anUnknownAlgorithmIsNamedWithTheKnownOnes() throws Exception {
         String err = badArgumentsError("--algorithm", "alltoall=bruk");
         assertTrue(err.contains("unknown alltoall algorithm 'bruk' (auto, bruck, posted, pairwise)"), err);

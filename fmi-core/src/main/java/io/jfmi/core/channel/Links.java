@@ -12,12 +12,14 @@ import io.jfmi.core.wire.PlainIo;
 import io.jfmi.core.wire.SealedIo;
 import io.jfmi.protocol.JobAuth;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
 /** Turns the outcome of link setup (direct links per peer, relayed peers) into the per-peer link table. */
 public final class Links {
@@ -30,16 +32,18 @@ public final class Links {
      */
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
             Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey) throws IOException {
-        return assemble(rank, size, jobId, direct, relayPeers, rendezvous, deadline, sealKey, HealLinks.OFF, null);
+        return assemble(rank, size, jobId, direct, relayPeers, rendezvous, deadline, sealKey, HealLinks.OFF, null,
+                kind -> 0);
     }
 
     /**
      * As above; direct links of a kind {@code heal} covers keep what they send until acknowledged, and
-     * {@code fault} (tests only, may be null) is injected into the link to one peer.
+     * {@code fault} (tests only, may be null) is injected into the link to one peer; {@code sendBufferBytes} gives
+     * the SO_SNDBUF of a direct link's connections by link kind (0 leaves the OS's autotuning).
      */
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
             Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey, HealLinks heal,
-            LinkFault fault) throws IOException {
+            LinkFault fault, ToIntFunction<LinkKind> sendBufferBytes) throws IOException {
         Link[] links = new Link[size];
         for (Map<Integer, DirectLinks.Established> m : direct) {
             for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
@@ -50,7 +54,8 @@ public final class Links {
                     continue;
                 }
                 links[peer] = direct(est, rank, peer, sealKey, heal.covers(est.kind()) && est.second() == null,
-                        fault != null && fault.peer() == peer ? fault : null);
+                        fault != null && fault.peer() == peer ? fault : null,
+                        sendBufferBytes.applyAsInt(est.kind()));
             }
         }
         if (!relayPeers.isEmpty()) {
@@ -70,16 +75,16 @@ public final class Links {
     }
 
     private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey, boolean heals,
-            LinkFault fault) throws IOException {
+            LinkFault fault, int sendBufferBytes) throws IOException {
         SocketChannel ch = est.channel();
         String description = est.kind().label() + " link to rank " + peer + " (" + est.address()
                 + (est.second() != null ? ", two connections" : "") + ")";
         FaultyIo.Fault failure = fault == null ? null
                 : new FaultyIo.Fault(fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
-        LinkIo io = faulty(io(ch, est.nonce(), rank, peer, sealKey), failure);
+        LinkIo io = faulty(io(ch, est.nonce(), rank, peer, sealKey, sendBufferBytes), failure);
         DirectLinks.Second s = est.second();
         SecondConnection second = s == null ? null : new SecondConnection(s.channel(),
-                faulty(io(s.channel(), s.nonce(), rank, peer, sealKey), failure), s.dialer());
+                faulty(io(s.channel(), s.nonce(), rank, peer, sealKey, sendBufferBytes), failure), s.dialer());
         return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals,
                 second);
     }
@@ -89,8 +94,12 @@ public final class Links {
     }
 
     /** The connection's bytes as they are, or sealed with keys from the session key and its handshake's nonce. */
-    private static LinkIo io(SocketChannel ch, byte[] nonce, int rank, int peer, byte[] sealKey) throws IOException {
+    private static LinkIo io(SocketChannel ch, byte[] nonce, int rank, int peer, byte[] sealKey, int sendBufferBytes)
+            throws IOException {
         ch.socket().setTcpNoDelay(true);
+        if (sendBufferBytes > 0) {
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+        }
         return sealKey == null ? new PlainIo(ch) : new SealedIo(ch, JobAuth.sealKey(sealKey, rank, peer, nonce),
                 JobAuth.sealKey(sealKey, peer, rank, nonce), "rank " + peer);
     }

@@ -8,6 +8,7 @@ import io.jfmi.core.rendezvous.LinkNotice;
 import io.jfmi.core.rendezvous.LinkRepair;
 import io.jfmi.core.util.Deadline;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -122,6 +123,19 @@ public final class Transport implements AutoCloseable {
     public int linkConnections(int peer) {
         Link l = linkOf[peer];
         return l == null ? 0 : l.second != null ? 2 : 1;
+    }
+
+    /** SO_SNDBUF of the direct link to {@code peer} as the kernel reports it; 0 for itself and the relay. */
+    public int linkSendBufferBytes(int peer) {
+        Link l = linkOf[peer];
+        if (l == null || l.kind == LinkKind.RELAY) {
+            return 0;
+        }
+        try {
+            return l.channel.getOption(StandardSocketOptions.SO_SNDBUF);
+        } catch (IOException e) {
+            throw new FmiException("could not read the send buffer of " + l.description + ": " + e.getMessage(), e);
+        }
     }
 
     /** What protects the bytes to {@code peer} on the wire ("plain", "AES-128-GCM", a TLS suite), or null for self. */

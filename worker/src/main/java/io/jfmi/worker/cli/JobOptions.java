@@ -90,6 +90,11 @@ public final class JobOptions {
             + "names: auto and those of README's algorithm table (default: chosen per call).")
     public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--send-buffer", paramLabel = "BYTES", description = "Send buffer (SO_SNDBUF) of every direct "
+            + "link: K/M suffixes allowed; 0 leaves it to the OS's autotuning; auto = 512K on local (loopback) links, "
+            + "the OS's on others (default: ${DEFAULT-VALUE}).")
+    public String sendBuffer = "auto";
+
     @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Pipeline segment of large reductions "
             + "(ring reduce-scatter, tree reduce): also bounds their scratch memory; K/M suffixes allowed, at least 1K "
             + "(default: 512K).")
@@ -151,11 +156,27 @@ public final class JobOptions {
         return CommunicatorOptions.builder().jobId(job).rank(rank).worldSize(worldSize).secret(secret)
                 .rendezvous(rendezvous).operationTimeout(Duration.ofSeconds(timeoutSeconds))
                 .joinTimeout(Duration.ofSeconds(joinTimeoutSeconds)).forceRelay(forceRelay).spinNanos(spinNanos)
-                .busyNanos(busyNanos)
+                .busyNanos(busyNanos).sendBufferBytes(sendBufferBytes())
                 .tuning(tuning()).punch(!noPunch).punchTimeout(Duration.ofMillis((long) (punchTimeoutSeconds * 1000)))
                 .tls(tls).tlsTrust(tlsTrust).sealLinks(sealLinks).healLinks(healLinks())
                 .secondConnection(secondConnection())
                 .linkStallTimeout(seconds("--link-stall-timeout", linkStallTimeoutSeconds)).build();
+    }
+
+    private int sendBufferBytes() {
+        if (sendBuffer.trim().equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        int bytes;
+        try {
+            bytes = BinarySizes.parse(sendBuffer.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--send-buffer: " + e.getMessage() + " (or auto)", e);
+        }
+        if (bytes > CommunicatorOptions.MAX_SEND_BUFFER_BYTES) {
+            throw new IllegalArgumentException("--send-buffer must be at most 64M, got '" + sendBuffer + "'");
+        }
+        return bytes;
     }
 
     private SecondConnectionMode secondConnection() {
