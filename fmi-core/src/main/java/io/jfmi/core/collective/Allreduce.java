@@ -53,7 +53,8 @@ public final class Allreduce {
             return;
         }
         // The ring and halving-doubling read this rank's vector where they first touch each block and write the
-        // partials to out: no copy of the vector first (a 4 MiB call spent a tenth of its CPU on it).
+        // partials to out: no copy of the vector first (the JVM's copies took 13.5% of an 8-rank 4 MiB call's CPU,
+        // this one the largest; benchmarks/RESULTS.md).
         switch (algo) {
             case RECURSIVE_DOUBLING -> recursiveDoubling(ctx, ex, out, type, count, op);
             case RING -> ring(ctx, ex, in, out, type, count, op);
