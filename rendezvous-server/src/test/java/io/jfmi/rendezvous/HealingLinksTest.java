@@ -11,6 +11,7 @@ import io.jfmi.core.HealLinks;
 import io.jfmi.core.LinkFault;
 import io.jfmi.core.LinkKind;
 import io.jfmi.core.ReduceOp;
+import io.jfmi.core.Tuning;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -169,13 +171,19 @@ class HealingLinksTest {
         message[1] = (byte) (number >> 8);
     }
 
-    /** A 64 MiB allreduce (ring: rank 1 streams to rank 2) with the link cut, then frozen, 20 MiB into it. */
+    /**
+     * A 64 MiB allreduce with the link it streams on cut, then frozen, 20 MiB into it: the ring (rank 1 streams to
+     * rank 2) and halving-doubling (rank 1 swaps half the vector with rank 0 first).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"CUT", "FREEZE"})
-    void aLargeAllreduceCompletesAcrossTheFailure(String kind) throws Exception {
+    @CsvSource({"CUT, RING, 2", "FREEZE, RING, 2", "CUT, HALVING_DOUBLING, 0", "FREEZE, HALVING_DOUBLING, 0"})
+    void aLargeAllreduceCompletesAcrossTheFailure(String kind, Tuning.AllreduceAlgorithm algorithm, int peer)
+            throws Exception {
         int count = 16 << 20; // ints: 64 MiB
-        LinkFault fault = new LinkFault(2, 20L << 20, LinkFault.Kind.valueOf(kind));
-        List<Integer> healed = server.runEachOk("heal-64m-" + kind, RANKS, healing(fault), comm -> {
+        LinkFault fault = new LinkFault(peer, 20L << 20, LinkFault.Kind.valueOf(kind));
+        BiConsumer<Integer, CommunicatorOptions.Builder> options = healing(fault).andThen((rank, b) -> b.tuning(
+                Tuning.defaults().withAllreduce(algorithm)));
+        List<Integer> healed = server.runEachOk("heal-64m-" + kind + "-" + algorithm, RANKS, options, comm -> {
             int[] data = new int[count];
             for (int i = 0; i < count; i++) {
                 data[i] = i % 1000 + comm.rank();
@@ -190,7 +198,7 @@ class HealingLinksTest {
             return comm.healedLinks();
         });
         assertEquals(1, healed.get(1));
-        assertEquals(1, healed.get(2));
+        assertEquals(1, healed.get(peer));
     }
 
     /** With the server (and so the relay) gone, a failed link fails the call on both ends, naming the link. */

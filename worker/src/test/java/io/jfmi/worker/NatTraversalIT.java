@@ -118,7 +118,8 @@ class NatTraversalIT {
      * A punched path that dies mid-job (issue 15): the broken pairs move to the relay and the job completes with
      * every round verified (an 8-byte bcast, a 1 MiB allreduce and a barrier per round). A cutoff breaks all four
      * punched pairs (8 ends heal); the black hole only stops packets of 1,200 bytes or more, so only the two pairs
-     * that carry the ring allreduce's large frames (1 to 2, 3 to 0) break, and the others go on directly. The time
+     * that carry the allreduce's large frames (halving-doubling's second step: 0 and 2, 1 and 3) break, and the
+     * others go on directly. The time
      * from the break to each move is printed (and kept in RESULTS.md).
      */
     @ParameterizedTest(name = "{0} mid-job")
