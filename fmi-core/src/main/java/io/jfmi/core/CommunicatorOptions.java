@@ -195,7 +195,8 @@ public final class CommunicatorOptions {
      * The send buffer a rank sets on a direct link of {@code kind} (0: none, the OS's autotuning): the configured
      * one, or when automatic {@link #LOOPBACK_SEND_BUFFER_BYTES} on local links, where both copies of every byte
      * run on this host and less in flight stays closer to the caches; across hosts the bandwidth-delay product may
-     * need more, so the OS decides.
+     * need more, so the OS decides. The kernel grants at most {@code net.core.wmem_max} (Linux's default is
+     * 208 KiB); {@link Communicator#linkSendBufferBytes} reports what a link got.
      */
     public int sendBufferBytesFor(LinkKind kind) {
         if (sendBufferBytes >= 0) {

@@ -81,8 +81,8 @@ final class Rounds {
             return "";
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%njfmi/%s %s ratio in each round (adjacent "
-                + "runs), the median, and the geometric mean with its 95%% interval (t on the log ratios; from %d "
-                + "rounds): above or below when the whole interval is%n%5s %-10s %6s", peer, metric.label,
+                + "runs), the median, and the geometric mean with its 95%% interval (t on the log ratios; none "
+                + "below %d rounds): above or below when the whole interval is%n%5s %-10s %6s", peer, metric.label,
                 RatioInterval.MIN_ROUNDS, "ranks", "op", "bytes"));
         for (int i = 1; i <= rounds.size(); i++) {
             sb.append(String.format(Locale.ROOT, " %8s", "round " + i));
