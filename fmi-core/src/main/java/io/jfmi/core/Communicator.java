@@ -137,7 +137,8 @@ public final class Communicator implements AutoCloseable {
 
     /**
      * The send buffer (SO_SNDBUF) the kernel reports for the direct link to {@code peer} (Linux reports twice what
-     * was set), or 0 for itself and relayed peers; see {@link CommunicatorOptions#sendBufferBytesFor}.
+     * was set), or 0 for itself and relayed peers: a local link's follows the size of the last message it started
+     * (see {@link CommunicatorOptions#sendBuffersFor}).
      */
     public int linkSendBufferBytes(int peer) {
         return transport.linkSendBufferBytes(peer);
@@ -548,7 +549,7 @@ public final class Communicator implements AutoCloseable {
                 }
                 Set<Integer> relayPeers = new TreeSet<>(plan.getRelayPeersList());
                 Link[] links = Links.assemble(rank, n, o.jobId(), List.of(dialed, accepted, punched), relayPeers,
-                        rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault(), o::sendBufferBytesFor);
+                        rendezvous, deadline, sealKey(o, table), o.healLinks(), o.linkFault(), o::sendBuffersFor);
                 WaitStrategy wait = WaitStrategy.forRanksOnHost(ranksOnHost, cores, o.spinNanos(), o.busyNanos());
                 int segment = o.maxSegmentBytes();
                 if (table.getMaxFramePayload() > 0) {

@@ -30,10 +30,10 @@ import java.util.Objects;
  *   <tr><td>busyNanos</td><td>10 µs (0 when ranks outnumber cores)</td><td>the busy part of that spin, before the
  *       polls start yielding</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>
- *   <tr><td>sendBufferBytes</td><td>automatic: 512 KiB on local (loopback) links, the OS's on others</td><td>the
- *       send buffer (SO_SNDBUF) of direct links' sockets; 0 leaves it to the OS's autotuning. On loopback, where
- *       the bandwidth-delay product is tiny, bounding it keeps the bytes in flight (copied twice by the kernel)
- *       closer to the caches (benchmarks/RESULTS.md)</td></tr>
+ *   <tr><td>sendBufferBytes</td><td>automatic: on local (loopback) links 512 KiB while writing messages of 64 KiB
+ *       and more, 4 MiB while writing smaller ones; the OS's on others</td><td>the send buffer (SO_SNDBUF) of
+ *       direct links' sockets; a size set here holds for every message, 0 leaves it to the OS's autotuning (see
+ *       {@link #sendBuffersFor})</td></tr>
  *   <tr><td>sealLinks</td><td>false</td><td>encrypt and authenticate direct-link frames (AES-128-GCM, a key per
  *       link and direction derived from the job's session key); every rank of a job must agree</td></tr>
  *   <tr><td>healLinks</td><td>PUNCHED</td><td>which direct links keep what they sent until acknowledged, so a
@@ -51,8 +51,10 @@ import java.util.Objects;
  */
 public final class CommunicatorOptions {
     public static final int DEFAULT_PORT = 7700;
-    /** The automatic send buffer of local (loopback) links (see {@link #sendBufferBytesFor}). */
-    public static final int LOOPBACK_SEND_BUFFER_BYTES = 512 * 1024;
+    /** The automatic send buffer of local (loopback) links while they write large messages. */
+    public static final int LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES = 512 * 1024;
+    /** The automatic send buffer of local (loopback) links while they write small messages. */
+    public static final int LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES = 4 << 20;
     public static final int MAX_SEND_BUFFER_BYTES = 64 << 20;
     public static final int MAX_WORLD_SIZE = Limits.MAX_WORLD_SIZE;
 
@@ -192,23 +194,32 @@ public final class CommunicatorOptions {
     }
 
     /**
-     * The send buffer a rank sets on a direct link of {@code kind} (0: none, the OS's autotuning): the configured
-     * one, or when automatic {@link #LOOPBACK_SEND_BUFFER_BYTES} on local links, where both copies of every byte
-     * run on this host and less in flight stays closer to the caches; across hosts the bandwidth-delay product may
-     * need more, so the OS decides. The kernel grants at most {@code net.core.wmem_max} (Linux's default is
-     * 208 KiB); {@link Communicator#linkSendBufferBytes} reports what a link got.
+     * The send buffers a rank sets on a direct link of {@code kind} (0: none, the OS's autotuning): the configured
+     * size for every message, or when automatic, on local links, {@link #LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES}
+     * while the link writes messages of {@link SendBufferSizes#LARGE_MESSAGE_BYTES} and more and
+     * {@link #LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES} while it writes smaller ones. Both copies of a loopback
+     * byte run on this host: less in flight keeps a large message's bytes closer to the caches, while a deep buffer
+     * lets a rank queue many small messages without waiting for their reader, as an MPI eager send does (measured
+     * with 2, 4 and 8 ranks in benchmarks/RESULTS.md). Across hosts the bandwidth-delay product may need more, so
+     * the OS decides. The kernel grants at most {@code net.core.wmem_max} (Linux's default is 208 KiB);
+     * {@link Communicator#linkSendBufferBytes} reports what a link has.
      */
-    public int sendBufferBytesFor(LinkKind kind) {
+    public SendBufferSizes sendBuffersFor(LinkKind kind) {
         if (sendBufferBytes >= 0) {
-            return sendBufferBytes;
+            return SendBufferSizes.fixed(sendBufferBytes);
         }
-        return kind == LinkKind.LOCAL ? LOOPBACK_SEND_BUFFER_BYTES : 0;
+        if (kind != LinkKind.LOCAL) {
+            return SendBufferSizes.fixed(0);
+        }
+        return new SendBufferSizes(LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES, LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES);
     }
 
-    /** For the links line of the log: what {@link #sendBufferBytesFor} gives. */
+    /** For the links line of the log: what {@link #sendBuffersFor} gives. */
     public String describeSendBuffer() {
         if (sendBufferBytes < 0) {
-            return "send buffer " + LOOPBACK_SEND_BUFFER_BYTES / 1024 + " KiB on local links, the OS's on others";
+            return "send buffer on local links " + LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES / 1024 + " KiB for small "
+                    + "messages, " + LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES / 1024 + " KiB for large ones, the OS's "
+                    + "on others";
         }
         return sendBufferBytes == 0 ? "send buffer the OS's" : "send buffer " + sendBufferBytes + " bytes";
     }

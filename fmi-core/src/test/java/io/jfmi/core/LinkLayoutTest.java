@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -33,37 +36,78 @@ class LinkLayoutTest {
     }
 
     @Test
-    void localLinksGetTheLoopbackSendBufferUnlessOneIsSet() throws Exception {
-        // Linux reports twice the SO_SNDBUF that was set (its bookkeeping overhead); other kernels report it as set.
-        // (Left to the OS, a loopback socket here starts at 2 MiB and autotunes up to tcp_wmem's 4 MiB.)
-        int auto = CommunicatorOptions.LOOPBACK_SEND_BUFFER_BYTES;
-        List<Integer> byDefault = ThreadedJob.run(2, comm -> comm.linkSendBufferBytes(1 - comm.rank()));
-        List<Integer> set = ThreadedJob.run(2, b -> b.sendBufferBytes(200_000),
-                comm -> comm.linkSendBufferBytes(1 - comm.rank()));
+    void localLinksSwitchTheirSendBufferWithTheMessageSizeUnlessOneIsSet() throws Exception {
+        // One connection, so that rank 0's large message goes on the socket whose buffer is read back.
+        List<List<Integer>> byDefault = ThreadedJob.run(2, b -> b.secondConnection(SecondConnectionMode.OFF),
+                LinkLayoutTest::sendBufferAfterSmallLargeSmall);
+        List<List<Integer>> set = ThreadedJob.run(2, b -> b.secondConnection(SecondConnectionMode.OFF)
+                .sendBufferBytes(200_000), LinkLayoutTest::sendBufferAfterSmallLargeSmall);
+        int small = granted(CommunicatorOptions.LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES);
+        int large = granted(CommunicatorOptions.LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES);
+        assertEquals(List.of(small, large, small), byDefault.get(0), "rank 0 wrote small, large, small");
+        assertEquals(List.of(small, small, small), byDefault.get(1), "rank 1 wrote nothing after setup");
         for (int r = 0; r < 2; r++) {
-            assertTrue(byDefault.get(r) >= auto && byDefault.get(r) <= 2 * auto, "default, rank " + r + ": "
-                    + byDefault.get(r));
-            assertTrue(set.get(r) >= 200_000 && set.get(r) <= 400_000, "200,000 set, rank " + r + ": " + set.get(r));
+            assertEquals(List.of(granted(200_000), granted(200_000), granted(200_000)), set.get(r),
+                    "200,000 set, rank " + r);
         }
         assertEquals(0, ThreadedJob.run(1, comm -> comm.linkSendBufferBytes(0)).get(0), "no link to itself");
     }
 
+    /** Rank 0's send buffer to rank 1 after setup, after a 64 KiB message and after an 8-byte one; rank 1's alike. */
+    private static List<Integer> sendBufferAfterSmallLargeSmall(Communicator comm) {
+        int peer = 1 - comm.rank();
+        byte[] large = new byte[SendBufferSizes.LARGE_MESSAGE_BYTES];
+        byte[] small = new byte[8];
+        int afterSetup = comm.linkSendBufferBytes(peer);
+        if (comm.rank() == 0) {
+            comm.send(1, 1, DataBuffer.of(large));
+        } else {
+            comm.recv(0, 1, DataBuffer.of(large));
+        }
+        int afterLarge = comm.linkSendBufferBytes(peer);
+        if (comm.rank() == 0) {
+            comm.send(1, 2, DataBuffer.of(small));
+        } else {
+            comm.recv(0, 2, DataBuffer.of(small));
+        }
+        return List.of(afterSetup, afterLarge, comm.linkSendBufferBytes(peer));
+    }
+
+    /**
+     * What Java reports on Linux for an SO_SNDBUF of {@code bytes}: at most {@code net.core.wmem_max} (the kernel
+     * doubles it for its bookkeeping and Java halves it back).
+     */
+    private static int granted(int bytes) throws IOException {
+        Path max = Path.of("/proc/sys/net/core/wmem_max");
+        Assumptions.assumeTrue(Files.isReadable(max), "reads Linux's net.core.wmem_max");
+        // readString would trust the size procfs reports for the file, and read one byte.
+        return Math.min(bytes, Integer.parseInt(Files.readAllLines(max).get(0).trim()));
+    }
+
     @Test
-    void theSendBufferIsValidatedAndOnlyLocalLinksGetItAutomatically() {
+    void theSendBufferIsValidatedAndOnlyLocalLinksSwitchItAutomatically() {
         CommunicatorOptions.Builder b = CommunicatorOptions.builder().jobId("j").rank(0).worldSize(2)
                 .secret(new byte[16]);
         CommunicatorOptions auto = b.build();
-        assertEquals(CommunicatorOptions.LOOPBACK_SEND_BUFFER_BYTES, auto.sendBufferBytesFor(LinkKind.LOCAL));
-        assertEquals(0, auto.sendBufferBytesFor(LinkKind.LAN));
-        assertEquals(0, auto.sendBufferBytesFor(LinkKind.PUNCHED));
-        assertEquals(65536, b.sendBufferBytes(65536).build().sendBufferBytesFor(LinkKind.PUNCHED));
-        assertEquals(0, b.sendBufferBytes(0).build().sendBufferBytesFor(LinkKind.LOCAL));
+        SendBufferSizes local = auto.sendBuffersFor(LinkKind.LOCAL);
+        assertEquals(new SendBufferSizes(CommunicatorOptions.LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES,
+                CommunicatorOptions.LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES), local);
+        assertTrue(local.switches());
+        assertEquals(local.smallMessages(), local.forMessage(SendBufferSizes.LARGE_MESSAGE_BYTES - 1));
+        assertEquals(local.largeMessages(), local.forMessage(SendBufferSizes.LARGE_MESSAGE_BYTES));
+        assertEquals(SendBufferSizes.fixed(0), auto.sendBuffersFor(LinkKind.LAN));
+        assertEquals(SendBufferSizes.fixed(0), auto.sendBuffersFor(LinkKind.PUNCHED));
+        assertEquals(SendBufferSizes.fixed(65536), b.sendBufferBytes(65536).build().sendBuffersFor(LinkKind.PUNCHED));
+        assertEquals(SendBufferSizes.fixed(0), b.sendBufferBytes(0).build().sendBuffersFor(LinkKind.LOCAL));
         for (int bad : new int[] {-2, CommunicatorOptions.MAX_SEND_BUFFER_BYTES + 1}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> b.sendBufferBytes(bad).build());
             assertTrue(e.getMessage().contains("sendBufferBytes") && e.getMessage().contains(String.valueOf(bad)),
                     e.getMessage());
         }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SendBufferSizes(0, 65536));
+        assertTrue(e.getMessage().contains("two sizes above 0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SendBufferSizes.fixed(-1));
     }
 
     @Test

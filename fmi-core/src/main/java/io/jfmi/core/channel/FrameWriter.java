@@ -69,6 +69,9 @@ final class FrameWriter {
             }
             if (!r.routed) {
                 route(link, r);
+                if (!r.onSecond && link.sendBuffers != null) {
+                    link.sendBuffers.beforeMessage(r.total);
+                }
             }
             if (r.onSecond && link.second.marker.hasRemaining()) {
                 gather[0] = link.second.marker;

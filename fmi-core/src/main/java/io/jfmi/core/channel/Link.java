@@ -32,6 +32,8 @@ public final class Link {
 
     /** The pair's second connection (the dialer's large messages), or null when the link has one connection. */
     final SecondConnection second;
+    /** Switches the first connection's send buffer between small and large messages; null when it is fixed. */
+    final SendBufferSwitch sendBuffers;
     /** Unparsed inbound bytes between position and limit (kept in read mode between pumps). */
     final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES).order(ByteOrder.BIG_ENDIAN).flip();
     final ByteBuffer headerOut = ByteBuffer.allocateDirect(FrameHeader.PADDED_START).order(ByteOrder.BIG_ENDIAN);
@@ -98,15 +100,17 @@ public final class Link {
 
     Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description, boolean heals)
             throws IOException {
-        this(channel, io, kind, fixedPeer, description, heals, null);
+        this(channel, io, kind, fixedPeer, description, heals, null, null);
     }
 
+    /** @param sendBuffers sets the first connection's send buffer by message size; null when it is fixed */
     Link(SocketChannel channel, LinkIo io, LinkKind kind, int fixedPeer, String description, boolean heals,
-            SecondConnection second) throws IOException {
+            SecondConnection second, SendBufferSwitch sendBuffers) throws IOException {
         if (heals && second != null) {
             throw new IllegalArgumentException("a healing link resends one stream: it cannot have a second connection");
         }
         this.second = second;
+        this.sendBuffers = sendBuffers;
         this.channel = channel;
         this.io = io;
         this.kind = kind;

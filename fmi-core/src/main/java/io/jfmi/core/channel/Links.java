@@ -3,6 +3,7 @@ package io.jfmi.core.channel;
 import io.jfmi.core.HealLinks;
 import io.jfmi.core.LinkFault;
 import io.jfmi.core.LinkKind;
+import io.jfmi.core.SendBufferSizes;
 import io.jfmi.core.rendezvous.Rendezvous;
 import io.jfmi.core.util.Deadline;
 import io.jfmi.core.wire.Connection;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 
 /** Turns the outcome of link setup (direct links per peer, relayed peers) into the per-peer link table. */
 public final class Links {
@@ -33,17 +34,17 @@ public final class Links {
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
             Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey) throws IOException {
         return assemble(rank, size, jobId, direct, relayPeers, rendezvous, deadline, sealKey, HealLinks.OFF, null,
-                kind -> 0);
+                kind -> SendBufferSizes.fixed(0));
     }
 
     /**
      * As above; direct links of a kind {@code heal} covers keep what they send until acknowledged, and
-     * {@code fault} (tests only, may be null) is injected into the link to one peer; {@code sendBufferBytes} gives
-     * the SO_SNDBUF of a direct link's connections by link kind (0 leaves the OS's autotuning).
+     * {@code fault} (tests only, may be null) is injected into the link to one peer; {@code sendBuffers} gives
+     * the SO_SNDBUF of a direct link's connections by link kind.
      */
     public static Link[] assemble(int rank, int size, String jobId, List<Map<Integer, DirectLinks.Established>> direct,
             Set<Integer> relayPeers, Rendezvous rendezvous, Deadline deadline, byte[] sealKey, HealLinks heal,
-            LinkFault fault, ToIntFunction<LinkKind> sendBufferBytes) throws IOException {
+            LinkFault fault, Function<LinkKind, SendBufferSizes> sendBuffers) throws IOException {
         Link[] links = new Link[size];
         for (Map<Integer, DirectLinks.Established> m : direct) {
             for (Map.Entry<Integer, DirectLinks.Established> e : m.entrySet()) {
@@ -55,7 +56,7 @@ public final class Links {
                 }
                 links[peer] = direct(est, rank, peer, sealKey, heal.covers(est.kind()) && est.second() == null,
                         fault != null && fault.peer() == peer ? fault : null,
-                        sendBufferBytes.applyAsInt(est.kind()));
+                        sendBuffers.apply(est.kind()));
             }
         }
         if (!relayPeers.isEmpty()) {
@@ -75,18 +76,22 @@ public final class Links {
     }
 
     private static Link direct(DirectLinks.Established est, int rank, int peer, byte[] sealKey, boolean heals,
-            LinkFault fault, int sendBufferBytes) throws IOException {
+            LinkFault fault, SendBufferSizes sendBuffers) throws IOException {
         SocketChannel ch = est.channel();
         String description = est.kind().label() + " link to rank " + peer + " (" + est.address()
                 + (est.second() != null ? ", two connections" : "") + ")";
         FaultyIo.Fault failure = fault == null ? null
                 : new FaultyIo.Fault(fault.afterBytes(), fault.kind() == LinkFault.Kind.CUT);
-        LinkIo io = faulty(io(ch, est.nonce(), rank, peer, sealKey, sendBufferBytes), failure);
+        // Setup and most traffic are small messages: the first connection starts with their buffer.
+        LinkIo io = faulty(io(ch, est.nonce(), rank, peer, sealKey, sendBuffers.smallMessages()), failure);
         DirectLinks.Second s = est.second();
         SecondConnection second = s == null ? null : new SecondConnection(s.channel(),
-                faulty(io(s.channel(), s.nonce(), rank, peer, sealKey, sendBufferBytes), failure), s.dialer());
+                faulty(io(s.channel(), s.nonce(), rank, peer, sealKey, sendBuffers.largeMessages()), failure),
+                s.dialer());
+        SendBufferSwitch sendBufferSwitch = sendBuffers.switches()
+                ? new SendBufferSwitch(ch, sendBuffers, sendBuffers.smallMessages()) : null;
         return new Link(ch, io, est.kind(), peer, sealKey == null ? description : description + " sealed", heals,
-                second);
+                second, sendBufferSwitch);
     }
 
     private static LinkIo faulty(LinkIo io, FaultyIo.Fault failure) {

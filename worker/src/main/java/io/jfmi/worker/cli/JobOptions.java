@@ -91,8 +91,9 @@ public final class JobOptions {
     public java.util.Map<String, String> algorithms = new java.util.LinkedHashMap<>();
 
     @Option(names = "--send-buffer", paramLabel = "BYTES", description = "Send buffer (SO_SNDBUF) of every direct "
-            + "link: K/M suffixes allowed; 0 leaves it to the OS's autotuning; auto = 512K on local (loopback) links, "
-            + "the OS's on others (default: ${DEFAULT-VALUE}).")
+            + "link: K/M suffixes allowed; 0 leaves it to the OS's autotuning; auto = on local (loopback) links 512K "
+            + "while writing messages of 64K and more, 4M while writing smaller ones; the OS's on others "
+            + "(default: ${DEFAULT-VALUE}).")
     public String sendBuffer = "auto";
 
     @Option(names = "--segment-bytes", paramLabel = "BYTES", description = "Pipeline segment of large reductions "
