@@ -217,8 +217,8 @@ public final class CommunicatorOptions {
     /** For the links line of the log: what {@link #sendBuffersFor} gives. */
     public String describeSendBuffer() {
         if (sendBufferBytes < 0) {
-            return "send buffer on local links " + LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES / 1024 + " KiB for small "
-                    + "messages, " + LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES / 1024 + " KiB for large ones, the OS's "
+            return "send buffer on local links " + (LOOPBACK_SMALL_MESSAGE_SEND_BUFFER_BYTES >> 20) + " MiB for small "
+                    + "messages, " + (LOOPBACK_LARGE_MESSAGE_SEND_BUFFER_BYTES >> 10) + " KiB for large ones, the OS's "
                     + "on others";
         }
         return sendBufferBytes == 0 ? "send buffer the OS's" : "send buffer " + sendBufferBytes + " bytes";
