@@ -26,6 +26,12 @@ enum BuiltinOp implements ReduceOp {
 
     @Override
     public void apply(ByteBuffer l, ByteBuffer r, ByteBuffer out, DataType type, int count) {
-        ReduceKernels.apply(this, l, r, out, type, count);
+        ReduceKernels.apply(this, l, 0, r, 0, out, 0, type, count);
+    }
+
+    @Override
+    public void apply(ByteBuffer l, int lOffset, ByteBuffer r, int rOffset, ByteBuffer out, int outOffset,
+            DataType type, int count) {
+        ReduceKernels.apply(this, l, lOffset, r, rOffset, out, outOffset, type, count);
     }
 }

@@ -206,7 +206,7 @@ public final class Communicator implements AutoCloseable {
         ex.recv(src, tag, view, 0, data.byteSize(), true);
         ex.await();
         int bytes = ex.receivedBytes(0);
-        data.commit(view);
+        data.commit(scratch, Scratch.STAGING_OUT);
         if (bytes % data.type().size() != 0) {
             throw new CollectiveMismatchException("rank " + src + " sent " + bytes + " bytes to rank " + rank()
                     + ", not a whole number of " + data.type() + " elements");
@@ -227,7 +227,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer view = rank() == root ? data.readView(scratch, Scratch.STAGING_IN)
                 : data.writeView(scratch, Scratch.STAGING_IN);
         Bcast.run(ctx, view, data.byteSize(), root);
-        data.commit(view);
+        data.commit(scratch, Scratch.STAGING_IN);
     }
 
     /** Every rank contributes {@code send}; {@code recv} (size x send.count) gets all blocks in rank order. */
@@ -237,7 +237,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Allgather.run(ctx, in, out, send.byteSize());
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** The root gets every rank's {@code send} block in rank order in {@code recv}; others may pass null. */
@@ -253,7 +253,7 @@ public final class Communicator implements AutoCloseable {
         }
         Gather.run(ctx, in, out, Blocks.ofCounts(equal(send.count()), send.type().size()), root);
         if (out != null) {
-            recv.commit(out);
+            recv.commit(scratch, Scratch.STAGING_OUT);
         }
     }
 
@@ -272,7 +272,7 @@ public final class Communicator implements AutoCloseable {
         }
         Gather.run(ctx, in, out, blocks, root);
         if (out != null) {
-            recv.commit(out);
+            recv.commit(scratch, Scratch.STAGING_OUT);
         }
     }
 
@@ -295,7 +295,7 @@ public final class Communicator implements AutoCloseable {
         }
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Scatter.run(ctx, in, out, blocks, root);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** Like {@link #allgather} with per-rank element counts: rank r contributes {@code counts[r]} elements. */
@@ -307,7 +307,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Allgather.runV(ctx, in, out, blocks);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** Element-wise reduction of every rank's {@code send} into the root's {@code recv} (others may pass null). */
@@ -324,7 +324,7 @@ public final class Communicator implements AutoCloseable {
         }
         Reduce.run(ctx, in, out, send.type(), send.count(), op, root);
         if (out != null) {
-            recv.commit(out);
+            recv.commit(scratch, Scratch.STAGING_OUT);
         }
     }
 
@@ -336,7 +336,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Allreduce.run(ctx, in, out, send.type(), send.count(), op);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** In-place allreduce: {@code data} holds this rank's contribution before and the result after. */
@@ -344,7 +344,7 @@ public final class Communicator implements AutoCloseable {
         Objects.requireNonNull(op, "op");
         ByteBuffer view = data.readView(scratch, Scratch.STAGING_OUT);
         Allreduce.run(ctx, view, view, data.type(), data.count(), op);
-        data.commit(view);
+        data.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** Inclusive prefix reduction: rank r gets {@code send(0) op ... op send(r)}. */
@@ -365,7 +365,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer out = exclusive ? recv.readView(scratch, Scratch.STAGING_OUT)
                 : recv.writeView(scratch, Scratch.STAGING_OUT);
         Scan.run(ctx, in, out, send.type(), send.count(), op, exclusive);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** Reduces {@code send} (size x recv.count elements) element-wise over all ranks; rank r gets block r. */
@@ -383,7 +383,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         ReduceScatter.run(ctx, in, out, send.type(), blocks, op);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     /** Block p of {@code send} goes to rank p; block p of {@code recv} comes from rank p (equal blocks). */
@@ -416,7 +416,7 @@ public final class Communicator implements AutoCloseable {
         ByteBuffer in = send.readView(scratch, Scratch.STAGING_IN);
         ByteBuffer out = recv.writeView(scratch, Scratch.STAGING_OUT);
         Alltoall.run(ctx, in, sendBlocks, out, recvBlocks, equalBlocks);
-        recv.commit(out);
+        recv.commit(scratch, Scratch.STAGING_OUT);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------

@@ -83,10 +83,10 @@ public final class DataBuffer {
         }
         ByteBuffer b = scratch.get(slot, byteSize());
         switch (type) {
-            case INT -> b.asIntBuffer().put((int[]) array);
-            case LONG -> b.asLongBuffer().put((long[]) array);
-            case FLOAT -> b.asFloatBuffer().put((float[]) array);
-            case DOUBLE -> b.asDoubleBuffer().put((double[]) array);
+            case INT -> scratch.ints(slot).put(0, (int[]) array, 0, count);
+            case LONG -> scratch.longs(slot).put(0, (long[]) array, 0, count);
+            case FLOAT -> scratch.floats(slot).put(0, (float[]) array, 0, count);
+            case DOUBLE -> scratch.doubles(slot).put(0, (double[]) array, 0, count);
             default -> throw new IllegalStateException("unstaged type " + type);
         }
         return b;
@@ -100,17 +100,19 @@ public final class DataBuffer {
         return scratch.get(slot, byteSize());
     }
 
-    /** Copies a staged result back into the array; a no-op for in-place buffers. */
-    void commit(ByteBuffer view) {
+    /**
+     * Copies a staged result back into the array from the scratch slot its view came from; a no-op for in-place
+     * buffers.
+     */
+    void commit(Scratch scratch, int slot) {
         if (region != null || type == DataType.BYTE) {
             return;
         }
-        ByteBuffer b = view.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
         switch (type) {
-            case INT -> b.asIntBuffer().get((int[]) array);
-            case LONG -> b.asLongBuffer().get((long[]) array);
-            case FLOAT -> b.asFloatBuffer().get((float[]) array);
-            case DOUBLE -> b.asDoubleBuffer().get((double[]) array);
+            case INT -> scratch.ints(slot).get(0, (int[]) array, 0, count);
+            case LONG -> scratch.longs(slot).get(0, (long[]) array, 0, count);
+            case FLOAT -> scratch.floats(slot).get(0, (float[]) array, 0, count);
+            case DOUBLE -> scratch.doubles(slot).get(0, (double[]) array, 0, count);
             default -> throw new IllegalStateException("unstaged type " + type);
         }
     }

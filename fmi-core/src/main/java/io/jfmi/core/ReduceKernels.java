@@ -1,19 +1,25 @@
 package io.jfmi.core;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
- * The predefined reductions' loops. Elements move between the buffers and small per-thread arrays in bulk, and the
- * arithmetic runs on the arrays: with C1 only (Lambda's default JIT) a loop of {@code ByteBuffer.getDouble} calls
- * is not inlined and ran a 1 MiB sum in 1,790 µs where this takes 240-270 µs; with C2 both take ~100 µs
- * (measured, benchmarks/RESULTS.md). Chunks of 1,024 elements (16 KiB of doubles for both arrays, inside L1): each
- * chunk costs three bulk copies whose calls, not their bytes, were most of the time at 256 (a 1 MiB double sum, best
- * of 200, C1 151 -> 111 µs on JDK 17 and 139 -> 105 µs on JDK 25, C2 39 -> 34 µs); 2,048 and more were slower again
- * under C2.
+ * Moves the predefined reductions' elements between the buffers and small per-thread arrays in bulk; the
+ * arithmetic runs on the arrays ({@link ReduceLoops}). With C1 only (Lambda's default JIT) a loop of
+ * {@code ByteBuffer.getDouble} calls is not inlined and ran a 1 MiB sum in 1,790 µs where this takes 240-270 µs;
+ * with C2 both take ~100 µs (measured, benchmarks/RESULTS.md). Chunks of 1,024 elements (16 KiB of doubles for
+ * both arrays, inside L1): each chunk costs three bulk copies whose calls, not their bytes, were most of the time at
+ * 256 (a 1 MiB double sum, best of 200, C1 151 -> 111 µs on JDK 17 and 139 -> 105 µs on JDK 25, C2 39 -> 34 µs);
+ * 2,048 and more were slower again under C2.
+ *
+ * <p>A vector of one chunk or less (every small message) goes through per-thread byte arrays whose typed views
+ * are made once, so it allocates nothing: typed views of the caller's buffers cost two objects per buffer per
+ * fold, which made a small reduce's root collect its young generation ten times as often as its leaves. Larger
+ * vectors read the caller's buffers through typed views, whose cost is spread over at least 8 KiB.
  */
 final class ReduceKernels {
     static final int CHUNK = 1024;
@@ -28,139 +34,153 @@ final class ReduceKernels {
         final float[] f2 = new float[CHUNK];
         final int[] i1 = new int[CHUNK];
         final int[] i2 = new int[CHUNK];
-        final byte[] b1 = new byte[CHUNK];
-        final byte[] b2 = new byte[CHUNK];
+        final byte[] b1 = new byte[CHUNK * Double.BYTES];
+        final byte[] b2 = new byte[CHUNK * Double.BYTES];
+        final ByteBuffer left = ByteBuffer.wrap(b1).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer right = ByteBuffer.wrap(b2).order(ByteOrder.LITTLE_ENDIAN);
+        final DoubleBuffer leftDoubles = left.asDoubleBuffer();
+        final DoubleBuffer rightDoubles = right.asDoubleBuffer();
+        final FloatBuffer leftFloats = left.asFloatBuffer();
+        final FloatBuffer rightFloats = right.asFloatBuffer();
+        final LongBuffer leftLongs = left.asLongBuffer();
+        final LongBuffer rightLongs = right.asLongBuffer();
+        final IntBuffer leftInts = left.asIntBuffer();
+        final IntBuffer rightInts = right.asIntBuffer();
     }
 
     private ReduceKernels() {
     }
 
-    /** {@code out[i] = l[i] op r[i]} for elements 0..count-1, indexed from each buffer's start (position 0). */
-    static void apply(BuiltinOp op, ByteBuffer l, ByteBuffer r, ByteBuffer out, DataType type, int count) {
+    /**
+     * {@code out[i] = l[i] op r[i]} for elements 0..count-1 of the regions starting at byte {@code lOff},
+     * {@code rOff} and {@code outOff} of each buffer (absolute, below each buffer's limit). {@code out} may be
+     * the same region as {@code l} or {@code r}.
+     */
+    static void apply(BuiltinOp op, ByteBuffer l, int lOff, ByteBuffer r, int rOff, ByteBuffer out, int outOff,
+            DataType type, int count) {
         boolean bitwise = op == BuiltinOp.BAND || op == BuiltinOp.BOR || op == BuiltinOp.BXOR;
         if (bitwise && (type == DataType.FLOAT || type == DataType.DOUBLE)) {
             throw new IllegalArgumentException(op.name() + " is not defined for floating-point data");
         }
         Arrays a = ARRAYS.get();
-        switch (type) {
-            case DOUBLE -> doubles(op, view(l).asDoubleBuffer(), view(r).asDoubleBuffer(),
-                    out == l ? null : view(out).asDoubleBuffer(), count, a);
-            case FLOAT -> floats(op, view(l).asFloatBuffer(), view(r).asFloatBuffer(),
-                    out == l ? null : view(out).asFloatBuffer(), count, a);
-            case LONG -> longs(op, view(l).asLongBuffer(), view(r).asLongBuffer(),
-                    out == l ? null : view(out).asLongBuffer(), count, a);
-            case INT -> ints(op, view(l).asIntBuffer(), view(r).asIntBuffer(),
-                    out == l ? null : view(out).asIntBuffer(), count, a);
-            case BYTE -> bytes(op, l, r, out, count, a);
-            default -> throw new IllegalArgumentException("unknown data type " + type);
+        if (type == DataType.BYTE) {
+            bytes(op, l, lOff, r, rOff, out, outOff, count, a);
+        } else if (count <= CHUNK && littleEndian(l, r, out)) {
+            oneChunk(op, l, lOff, r, rOff, out, outOff, type, count, a);
+        } else {
+            switch (type) {
+                case DOUBLE -> doubles(op, region(l, lOff, count, type).asDoubleBuffer(),
+                        region(r, rOff, count, type).asDoubleBuffer(),
+                        region(out, outOff, count, type).asDoubleBuffer(), count, a);
+                case FLOAT -> floats(op, region(l, lOff, count, type).asFloatBuffer(),
+                        region(r, rOff, count, type).asFloatBuffer(),
+                        region(out, outOff, count, type).asFloatBuffer(), count, a);
+                case LONG -> longs(op, region(l, lOff, count, type).asLongBuffer(),
+                        region(r, rOff, count, type).asLongBuffer(),
+                        region(out, outOff, count, type).asLongBuffer(), count, a);
+                case INT -> ints(op, region(l, lOff, count, type).asIntBuffer(),
+                        region(r, rOff, count, type).asIntBuffer(),
+                        region(out, outOff, count, type).asIntBuffer(), count, a);
+                default -> throw new IllegalArgumentException("unknown data type " + type);
+            }
         }
     }
 
-    /** The buffer from index 0 to its capacity, in its own byte order. */
-    private static ByteBuffer view(ByteBuffer b) {
-        return b.duplicate().clear().order(b.order());
+    private static boolean littleEndian(ByteBuffer l, ByteBuffer r, ByteBuffer out) {
+        return l.order() == ByteOrder.LITTLE_ENDIAN && r.order() == ByteOrder.LITTLE_ENDIAN
+                && out.order() == ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** The elements' bytes, in the buffer's own byte order. */
+    private static ByteBuffer region(ByteBuffer b, int offset, int count, DataType type) {
+        return b.slice(offset, count * type.size()).order(b.order());
+    }
+
+    /** Both operands' bytes into the per-thread arrays, folded there, and the result's bytes out. */
+    private static void oneChunk(BuiltinOp op, ByteBuffer l, int lOff, ByteBuffer r, int rOff, ByteBuffer out,
+            int outOff, DataType type, int count, Arrays a) {
+        int bytes = count * type.size();
+        l.get(lOff, a.b1, 0, bytes);
+        r.get(rOff, a.b2, 0, bytes);
+        switch (type) {
+            case DOUBLE -> {
+                a.leftDoubles.get(0, a.d1, 0, count);
+                a.rightDoubles.get(0, a.d2, 0, count);
+                ReduceLoops.doubles(op, a.d1, a.d2, count);
+                a.leftDoubles.put(0, a.d1, 0, count);
+            }
+            case FLOAT -> {
+                a.leftFloats.get(0, a.f1, 0, count);
+                a.rightFloats.get(0, a.f2, 0, count);
+                ReduceLoops.floats(op, a.f1, a.f2, count);
+                a.leftFloats.put(0, a.f1, 0, count);
+            }
+            case LONG -> {
+                a.leftLongs.get(0, a.l1, 0, count);
+                a.rightLongs.get(0, a.l2, 0, count);
+                ReduceLoops.longs(op, a.l1, a.l2, count);
+                a.leftLongs.put(0, a.l1, 0, count);
+            }
+            case INT -> {
+                a.leftInts.get(0, a.i1, 0, count);
+                a.rightInts.get(0, a.i2, 0, count);
+                ReduceLoops.ints(op, a.i1, a.i2, count);
+                a.leftInts.put(0, a.i1, 0, count);
+            }
+            default -> throw new IllegalArgumentException("unknown data type " + type);
+        }
+        out.put(outOff, a.b1, 0, bytes);
     }
 
     private static void doubles(BuiltinOp op, DoubleBuffer l, DoubleBuffer r, DoubleBuffer out, int count, Arrays a) {
-        DoubleBuffer target = out == null ? l : out;
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.d1, 0, n);
             r.get(at, a.d2, 0, n);
-            double[] x = a.d1;
-            double[] y = a.d2;
-            switch (op) {
-                case SUM -> { for (int i = 0; i < n; i++) { x[i] += y[i]; } }
-                case PROD -> { for (int i = 0; i < n; i++) { x[i] *= y[i]; } }
-                case MIN -> { for (int i = 0; i < n; i++) { x[i] = Math.min(x[i], y[i]); } }
-                case MAX -> { for (int i = 0; i < n; i++) { x[i] = Math.max(x[i], y[i]); } }
-                default -> throw new IllegalArgumentException(op.name() + " is not defined for floating-point data");
-            }
-            target.put(at, x, 0, n);
+            ReduceLoops.doubles(op, a.d1, a.d2, n);
+            out.put(at, a.d1, 0, n);
         }
     }
 
     private static void floats(BuiltinOp op, FloatBuffer l, FloatBuffer r, FloatBuffer out, int count, Arrays a) {
-        FloatBuffer target = out == null ? l : out;
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.f1, 0, n);
             r.get(at, a.f2, 0, n);
-            float[] x = a.f1;
-            float[] y = a.f2;
-            switch (op) {
-                case SUM -> { for (int i = 0; i < n; i++) { x[i] += y[i]; } }
-                case PROD -> { for (int i = 0; i < n; i++) { x[i] *= y[i]; } }
-                case MIN -> { for (int i = 0; i < n; i++) { x[i] = Math.min(x[i], y[i]); } }
-                case MAX -> { for (int i = 0; i < n; i++) { x[i] = Math.max(x[i], y[i]); } }
-                default -> throw new IllegalArgumentException(op.name() + " is not defined for floating-point data");
-            }
-            target.put(at, x, 0, n);
+            ReduceLoops.floats(op, a.f1, a.f2, n);
+            out.put(at, a.f1, 0, n);
         }
     }
 
     private static void longs(BuiltinOp op, LongBuffer l, LongBuffer r, LongBuffer out, int count, Arrays a) {
-        LongBuffer target = out == null ? l : out;
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.l1, 0, n);
             r.get(at, a.l2, 0, n);
-            long[] x = a.l1;
-            long[] y = a.l2;
-            switch (op) {
-                case SUM -> { for (int i = 0; i < n; i++) { x[i] += y[i]; } }
-                case PROD -> { for (int i = 0; i < n; i++) { x[i] *= y[i]; } }
-                case MIN -> { for (int i = 0; i < n; i++) { x[i] = Math.min(x[i], y[i]); } }
-                case MAX -> { for (int i = 0; i < n; i++) { x[i] = Math.max(x[i], y[i]); } }
-                case BAND -> { for (int i = 0; i < n; i++) { x[i] &= y[i]; } }
-                case BOR -> { for (int i = 0; i < n; i++) { x[i] |= y[i]; } }
-                case BXOR -> { for (int i = 0; i < n; i++) { x[i] ^= y[i]; } }
-                default -> throw new IllegalArgumentException("unknown op " + op);
-            }
-            target.put(at, x, 0, n);
+            ReduceLoops.longs(op, a.l1, a.l2, n);
+            out.put(at, a.l1, 0, n);
         }
     }
 
     private static void ints(BuiltinOp op, IntBuffer l, IntBuffer r, IntBuffer out, int count, Arrays a) {
-        IntBuffer target = out == null ? l : out;
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.i1, 0, n);
             r.get(at, a.i2, 0, n);
-            int[] x = a.i1;
-            int[] y = a.i2;
-            switch (op) {
-                case SUM -> { for (int i = 0; i < n; i++) { x[i] += y[i]; } }
-                case PROD -> { for (int i = 0; i < n; i++) { x[i] *= y[i]; } }
-                case MIN -> { for (int i = 0; i < n; i++) { x[i] = Math.min(x[i], y[i]); } }
-                case MAX -> { for (int i = 0; i < n; i++) { x[i] = Math.max(x[i], y[i]); } }
-                case BAND -> { for (int i = 0; i < n; i++) { x[i] &= y[i]; } }
-                case BOR -> { for (int i = 0; i < n; i++) { x[i] |= y[i]; } }
-                case BXOR -> { for (int i = 0; i < n; i++) { x[i] ^= y[i]; } }
-                default -> throw new IllegalArgumentException("unknown op " + op);
-            }
-            target.put(at, x, 0, n);
+            ReduceLoops.ints(op, a.i1, a.i2, n);
+            out.put(at, a.i1, 0, n);
         }
     }
 
-    private static void bytes(BuiltinOp op, ByteBuffer l, ByteBuffer r, ByteBuffer out, int count, Arrays a) {
+    /** Bytes need no typed view at any size: absolute bulk copies straight into the arrays. */
+    private static void bytes(BuiltinOp op, ByteBuffer l, int lOff, ByteBuffer r, int rOff, ByteBuffer out,
+            int outOff, int count, Arrays a) {
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
-            l.get(at, a.b1, 0, n);
-            r.get(at, a.b2, 0, n);
-            byte[] x = a.b1;
-            byte[] y = a.b2;
-            switch (op) {
-                case SUM -> { for (int i = 0; i < n; i++) { x[i] += y[i]; } }
-                case PROD -> { for (int i = 0; i < n; i++) { x[i] *= y[i]; } }
-                case MIN -> { for (int i = 0; i < n; i++) { x[i] = (byte) Math.min(x[i], y[i]); } }
-                case MAX -> { for (int i = 0; i < n; i++) { x[i] = (byte) Math.max(x[i], y[i]); } }
-                case BAND -> { for (int i = 0; i < n; i++) { x[i] &= y[i]; } }
-                case BOR -> { for (int i = 0; i < n; i++) { x[i] |= y[i]; } }
-                case BXOR -> { for (int i = 0; i < n; i++) { x[i] ^= y[i]; } }
-                default -> throw new IllegalArgumentException("unknown op " + op);
-            }
-            out.put(at, x, 0, n);
+            l.get(lOff + at, a.b1, 0, n);
+            r.get(rOff + at, a.b2, 0, n);
+            ReduceLoops.bytes(op, a.b1, a.b2, n);
+            out.put(outOff + at, a.b1, 0, n);
         }
     }
 }

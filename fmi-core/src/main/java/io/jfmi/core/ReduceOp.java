@@ -1,6 +1,7 @@
 package io.jfmi.core;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.function.DoubleBinaryOperator;
 
 /**
@@ -25,6 +26,25 @@ public interface ReduceOp {
     boolean associative();
 
     void apply(ByteBuffer left, ByteBuffer right, ByteBuffer out, DataType type, int count);
+
+    /**
+     * The same on regions: the elements start at byte {@code leftOffset} of {@code left}, {@code rightOffset} of
+     * {@code right} and {@code outOffset} of {@code out}, and end below each buffer's limit. {@code out} may be
+     * the same region as either input. Collectives fold through this form, so folding a piece of a larger buffer
+     * costs no slice; the predefined ops then allocate nothing. The default slices each region (one slice for
+     * regions that are the same) and calls {@link #apply(ByteBuffer, ByteBuffer, ByteBuffer, DataType, int)}.
+     */
+    default void apply(ByteBuffer left, int leftOffset, ByteBuffer right, int rightOffset, ByteBuffer out,
+            int outOffset, DataType type, int count) {
+        int bytes = count * type.size();
+        ByteBuffer l = left.slice(leftOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer r = right == left && rightOffset == leftOffset
+                ? l : right.slice(rightOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer o = out == left && outOffset == leftOffset ? l
+                : out == right && outOffset == rightOffset ? r
+                : out.slice(outOffset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        apply(l, r, o, type, count);
+    }
 
     /**
      * Whether element i of the result depends on element i of the inputs only, so a large reduction may fold the

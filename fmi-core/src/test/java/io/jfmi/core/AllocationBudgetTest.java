@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class AllocationBudgetTest {
     /** Per collective call, averaged: far below one early 64 KiB message, so a per-message buffer fails it. */
     private static final long BUDGET_BYTES_PER_CALL = 2048;
+    /** Room for a rare allocation outside the data path (the measured figure is 1 byte a call). */
+    private static final long SMALL_REDUCE_BUDGET_BYTES_PER_CALL = 16;
     private static final int WARM_UP = 300;
     private static final int MEASURED = 300;
 
@@ -72,6 +75,51 @@ class AllocationBudgetTest {
             assertTrue(rank[0] / calls <= BUDGET_BYTES_PER_CALL, "rank " + r + " allocated " + rank[0] + " bytes in "
                     + calls + " warm collective calls (" + rank[0] / calls + " per call; budget "
                     + BUDGET_BYTES_PER_CALL + ")");
+        }
+    }
+
+    /**
+     * A 1 KiB reduce over four ranks is linear: the root folds three contributions per call. Folding once made
+     * typed views and slices, and staging a typed array made three more objects per call (1,152 bytes a call on
+     * this test's root, ten times the leaves' young collections at eight ranks); now no rank allocates in a warm
+     * call.
+     */
+    @Test
+    void warmSmallReducesAllocateNothingOnAnyRank() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        int n = 4;
+        int calls = 2000;
+        List<long[]> results = ThreadedJob.run(n, comm -> {
+            double[] vector = new double[128];
+            double[] sums = new double[vector.length];
+            long[] counts = new long[16];
+            long[] maxima = new long[counts.length];
+            DataBuffer vectorBuffer = DataBuffer.of(vector);
+            DataBuffer sumBuffer = DataBuffer.of(sums);
+            DataBuffer countBuffer = DataBuffer.of(counts);
+            DataBuffer maxBuffer = DataBuffer.of(maxima);
+            long before = 0;
+            for (int i = 0; i < WARM_UP + calls; i++) {
+                if (i == WARM_UP) {
+                    before = threads.getCurrentThreadAllocatedBytes();
+                }
+                Arrays.fill(vector, comm.rank() + i);
+                Arrays.fill(counts, comm.rank() * (long) i);
+                comm.reduce(vectorBuffer, sumBuffer, ReduceOp.SUM, 0);
+                comm.reduce(countBuffer, maxBuffer, ReduceOp.MAX, 0);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            return new long[] {allocated, (long) sums[127], maxima[15]};
+        });
+        long last = WARM_UP + calls - 1;
+        assertEquals(n * last + n * (n - 1) / 2, results.get(0)[1], "double sum on the root");
+        assertEquals((n - 1) * last, results.get(0)[2], "long max on the root");
+        for (int r = 0; r < n; r++) {
+            long allocated = results.get(r)[0];
+            assertTrue(allocated / (2L * calls) <= SMALL_REDUCE_BUDGET_BYTES_PER_CALL, "rank " + r + " allocated "
+                    + allocated + " bytes in " + 2 * calls + " warm small reduces (budget "
+                    + SMALL_REDUCE_BUDGET_BYTES_PER_CALL + " per call)");
         }
     }
 

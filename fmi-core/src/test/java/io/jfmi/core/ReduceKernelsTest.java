@@ -1,11 +1,14 @@
 package io.jfmi.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,6 +43,97 @@ class ReduceKernelsTest {
                 assertEquals(expected, intoLeft, op + " " + type + " x" + count + " in place");
             }
         }
+    }
+
+    /**
+     * The offset form folds regions inside larger buffers and leaves the bytes around them alone, through the
+     * per-thread arrays (one chunk or less) and through typed views (more).
+     */
+    @ParameterizedTest
+    @EnumSource(BuiltinOp.class)
+    void regionsAtOffsetsMatchTheReference(BuiltinOp op) {
+        boolean bitwise = op == BuiltinOp.BAND || op == BuiltinOp.BOR || op == BuiltinOp.BXOR;
+        for (DataType type : DataType.values()) {
+            if (bitwise && (type == DataType.FLOAT || type == DataType.DOUBLE)) {
+                continue;
+            }
+            for (int count : COUNTS) {
+                int bytes = count * type.size();
+                ByteBuffer l = random(type, count + 5, 3);
+                ByteBuffer r = random(type, count + 9, 4);
+                int lOff = 2 * type.size();
+                int rOff = 7 * type.size();
+                ByteBuffer expected = reference(op, region(l, lOff, bytes), region(r, rOff, bytes), type, count);
+                ByteBuffer out = random(type, count + 3, 5);
+                ByteBuffer outBefore = copy(out);
+                int outOff = type.size();
+                op.apply(l, lOff, r, rOff, out, outOff, type, count);
+                String what = op + " " + type + " x" + count;
+                assertEquals(expected, region(out, outOff, bytes), what + " into a region of a third buffer");
+                assertEquals(region(outBefore, 0, outOff), region(out, 0, outOff), what + ": bytes before the region");
+                int after = outOff + bytes;
+                int tail = out.capacity() - after;
+                assertEquals(region(outBefore, after, tail), region(out, after, tail), what + ": bytes after the region");
+                ByteBuffer inPlace = copy(l);
+                op.apply(inPlace, lOff, r, rOff, inPlace, lOff, type, count);
+                assertEquals(expected, region(inPlace, lOff, bytes), what + " in place at an offset");
+            }
+        }
+    }
+
+    /** A buffer in big-endian order is read and written in its own order, at every size. */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"INT", "LONG", "FLOAT", "DOUBLE"})
+    void bigEndianBuffersKeepTheirOrder(DataType type) {
+        for (int count : COUNTS) {
+            ByteBuffer l = random(type, count, 6);
+            ByteBuffer r = random(type, count, 7);
+            ByteBuffer expected = reference(BuiltinOp.MAX, l, r, type, count);
+            ByteBuffer bigL = bigEndianCopy(l, type, count);
+            ByteBuffer bigR = bigEndianCopy(r, type, count);
+            BuiltinOp.MAX.apply(bigL, 0, bigR, 0, bigL, 0, type, count);
+            assertEquals(bigEndianCopy(expected, type, count), bigL, "MAX " + type + " x" + count + " big-endian");
+        }
+    }
+
+    /** A user op gets the regions as buffers of their own, the same buffer where the regions are the same. */
+    @Test
+    void aUserOpSeesRegionsAsBuffersOfTheirOwn() {
+        ReduceOp difference = ReduceOp.custom("difference", false, false, (left, right, out, type, count) -> {
+            assertEquals(count * type.size(), left.capacity(), "the left region's size");
+            assertEquals(ByteOrder.LITTLE_ENDIAN, right.order(), "the right region's order");
+            assertSame(left, out, "out is the left region, as the same buffer");
+            for (int i = 0; i < count; i++) {
+                out.putLong(8 * i, left.getLong(8 * i) - right.getLong(8 * i));
+            }
+        });
+        ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 8; i++) {
+            data.putLong(8 * i, 10L * i);
+        }
+        difference.apply(data, 8, data, 40, data, 8, DataType.LONG, 3);
+        long[] got = new long[8];
+        data.asLongBuffer().get(got);
+        assertArrayEquals(new long[] {0, 10 - 50, 20 - 60, 30 - 70, 40, 50, 60, 70},
+                got);
+    }
+
+    private static ByteBuffer region(ByteBuffer b, int offset, int bytes) {
+        return b.slice(offset, bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static ByteBuffer bigEndianCopy(ByteBuffer little, DataType type, int count) {
+        ByteBuffer big = ByteBuffer.allocateDirect(count * type.size()).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            switch (type) {
+                case INT -> big.putInt(4 * i, little.getInt(4 * i));
+                case LONG -> big.putLong(8 * i, little.getLong(8 * i));
+                case FLOAT -> big.putFloat(4 * i, little.getFloat(4 * i));
+                case DOUBLE -> big.putDouble(8 * i, little.getDouble(8 * i));
+                default -> throw new IllegalStateException();
+            }
+        }
+        return big;
     }
 
     private static ByteBuffer reference(BuiltinOp op, ByteBuffer l, ByteBuffer r, DataType type, int count) {

@@ -6,7 +6,6 @@ import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.core.util.Scratch;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Allreduce by recursive halving, then recursive doubling (Rabenseifner's algorithm; commutative element-wise ops).
@@ -159,9 +158,7 @@ final class HalvingDoubling {
             ex.await();
             if (recvLen > 0) {
                 int at = recvFrom + j * seg;
-                ByteBuffer target = acc.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
-                ByteBuffer mine = partial == acc ? target : partial.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
-                op.apply(mine, tmp, target, type, recvLen / esize);
+                op.apply(partial, at, tmp, 0, acc, at, type, recvLen / esize);
             }
         }
         if (recvPieces > 0) {

@@ -8,7 +8,6 @@ import io.jfmi.core.util.ByteSizes;
 import io.jfmi.core.util.Scratch;
 import io.jfmi.protocol.OpCode;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Reduce to a root.
@@ -130,14 +129,12 @@ public final class Reduce {
         for (int s = 0; s < pieces; s++) {
             int off = s * seg;
             int len = Math.min(seg, bytes - off);
-            ByteBuffer accPiece = acc.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer inPiece = in.slice(off, len).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer left = inPiece;
+            ByteBuffer left = in;
             for (int i = 0; i < tree.childCount; i++) {
                 ex.recv((tree.child(i) + treeRoot) % n, segmentTag(ctx, s), incoming, 0, len);
                 ex.await();
-                op.apply(left, incoming, accPiece, type, len / type.size());
-                left = accPiece;
+                op.apply(left, off, incoming, 0, acc, off, type, len / type.size());
+                left = acc;
             }
             if (parent >= 0) {
                 ex.send(parent, segmentTag(ctx, s), acc, off, len);
@@ -173,10 +170,8 @@ public final class Reduce {
         ex.await();
         ByteBuffer acc = ctx.scratch().get(Scratch.TEMP_B, bytes);
         LocalCopy.copy(all, 0, acc, 0, bytes);
-        ByteBuffer next = all.duplicate().order(all.order());
         for (int p = 1; p < n; p++) {
-            next.clear().position(p * bytes).limit((p + 1) * bytes);
-            op.apply(acc, next.slice().order(all.order()), acc, type, count);
+            op.apply(acc, 0, all, p * bytes, acc, 0, type, count);
         }
         LocalCopy.copy(acc, 0, out, 0, bytes);
     }

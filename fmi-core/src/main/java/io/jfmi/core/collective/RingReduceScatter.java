@@ -6,7 +6,6 @@ import io.jfmi.core.channel.Exchange;
 import io.jfmi.core.channel.Tags;
 import io.jfmi.core.util.Scratch;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Ring reduce-scatter (commutative ops): in step s rank r sends its partial of block r-s-1 to its right
@@ -66,9 +65,7 @@ final class RingReduceScatter {
                 ex.await();
                 if (recvLen > 0) {
                     int at = blocks.offset(recvBlock) + j * seg;
-                    ByteBuffer target = acc.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
-                    ByteBuffer mine = own == acc ? target : own.slice(at, recvLen).order(ByteOrder.LITTLE_ENDIAN);
-                    op.apply(mine, tmp, target, type, recvLen / esize);
+                    op.apply(own, at, tmp, 0, acc, at, type, recvLen / esize);
                 }
             }
         }

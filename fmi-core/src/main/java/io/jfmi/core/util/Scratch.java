@@ -2,6 +2,10 @@ package io.jfmi.core.util;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 
 /**
  * Reusable little-endian direct buffers, one per slot, grown to the largest size asked for: the steady state of
@@ -20,6 +24,12 @@ public final class Scratch {
     private static final int SLOTS = 5;
 
     private final ByteBuffer[] slots = new ByteBuffer[SLOTS];
+    // Typed views of each slot's buffer, made on first use and dropped when the slot grows: staging a typed array
+    // through a new view each call cost every collective call three objects.
+    private final IntBuffer[] ints = new IntBuffer[SLOTS];
+    private final LongBuffer[] longs = new LongBuffer[SLOTS];
+    private final FloatBuffer[] floats = new FloatBuffer[SLOTS];
+    private final DoubleBuffer[] doubles = new DoubleBuffer[SLOTS];
 
     /** A buffer with position 0 and limit {@code bytes}; its contents are unspecified. */
     public ByteBuffer get(int slot, int bytes) {
@@ -31,8 +41,51 @@ public final class Scratch {
             }
             b = ByteBuffer.allocateDirect(Math.max(capacity, bytes)).order(ByteOrder.LITTLE_ENDIAN);
             slots[slot] = b;
+            ints[slot] = null;
+            longs[slot] = null;
+            floats[slot] = null;
+            doubles[slot] = null;
         }
         b.clear().limit(bytes);
         return b;
+    }
+
+    /** The slot's buffer (as the last {@link #get} left it) as ints from index 0; reused until the slot grows. */
+    public IntBuffer ints(int slot) {
+        if (ints[slot] == null) {
+            ints[slot] = whole(slot).asIntBuffer();
+        }
+        return ints[slot];
+    }
+
+    /** As {@link #ints}, for longs. */
+    public LongBuffer longs(int slot) {
+        if (longs[slot] == null) {
+            longs[slot] = whole(slot).asLongBuffer();
+        }
+        return longs[slot];
+    }
+
+    /** As {@link #ints}, for floats. */
+    public FloatBuffer floats(int slot) {
+        if (floats[slot] == null) {
+            floats[slot] = whole(slot).asFloatBuffer();
+        }
+        return floats[slot];
+    }
+
+    /** As {@link #ints}, for doubles. */
+    public DoubleBuffer doubles(int slot) {
+        if (doubles[slot] == null) {
+            doubles[slot] = whole(slot).asDoubleBuffer();
+        }
+        return doubles[slot];
+    }
+
+    private ByteBuffer whole(int slot) {
+        if (slots[slot] == null) {
+            throw new IllegalStateException("scratch slot " + slot + " has no buffer yet");
+        }
+        return slots[slot].duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
     }
 }
