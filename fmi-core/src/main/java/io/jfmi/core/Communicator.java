@@ -397,7 +397,10 @@ public final class Communicator implements AutoCloseable {
         alltoallBlocks(send, counts, recv, counts, true, "alltoall");
     }
 
-    /** Like {@link #alltoall} with per-rank counts: {@code sendCounts[p]} elements to p, {@code recvCounts[p]} from p. */
+    /**
+     * Like {@link #alltoall} with per-rank counts: {@code sendCounts[p]} elements to p, {@code recvCounts[p]} from
+     * p.
+     */
     public void alltoallv(DataBuffer send, int[] sendCounts, DataBuffer recv, int[] recvCounts) {
         requireSameType(send, recv, "alltoallv");
         alltoallBlocks(send, sendCounts, recv, recvCounts, false, "alltoallv");

@@ -25,8 +25,9 @@ import java.util.Objects;
  *   <tr><td>maxParallelSetups</td><td>8</td><td>peers dialed or punched at once</td></tr>
  *   <tr><td>bindHost</td><td>0.0.0.0</td><td>address the data listener binds</td></tr>
  *   <tr><td>advertiseHost</td><td>interfaces</td><td>the only address peers should dial</td></tr>
- *   <tr><td>spinNanos</td><td>1 ms (250 µs when ranks outnumber cores)</td><td>poll budget before parking; after 10 µs of busy polling (at once
- *       when ranks on the host outnumber cores) every poll also yields the core</td></tr>
+ *   <tr><td>spinNanos</td><td>1 ms (250 µs when ranks outnumber cores)</td><td>poll budget before parking; after
+ *       10 µs of busy polling (at once when ranks on the host outnumber cores) every poll also yields the
+ *       core</td></tr>
  *   <tr><td>busyNanos</td><td>10 µs (0 when ranks outnumber cores)</td><td>the busy part of that spin, before the
  *       polls start yielding</td></tr>
  *   <tr><td>maxSegmentBytes</td><td>1 MiB</td><td>largest frame payload; larger messages are split</td></tr>

@@ -223,8 +223,9 @@ class CollectivesTest {
         }
         double[] rootResult = results.get(root);
         for (int r = 0; r < n; r++) {
-            assertArrayEquals(doubles(r, count), Arrays.copyOfRange(rootResult, count + r * count, count + (r + 1) * count),
-                    0.0, "gathered block of rank " + r);
+            int from = count + r * count;
+            assertArrayEquals(doubles(r, count), Arrays.copyOfRange(rootResult, from, from + count), 0.0,
+                    "gathered block of rank " + r);
         }
     }
 

@@ -73,7 +73,8 @@ class ReduceKernelsTest {
                 assertEquals(region(outBefore, 0, outOff), region(out, 0, outOff), what + ": bytes before the region");
                 int after = outOff + bytes;
                 int tail = out.capacity() - after;
-                assertEquals(region(outBefore, after, tail), region(out, after, tail), what + ": bytes after the region");
+                assertEquals(region(outBefore, after, tail), region(out, after, tail),
+                        what + ": bytes after the region");
                 ByteBuffer inPlace = copy(l);
                 op.apply(inPlace, lOff, r, rOff, inPlace, lOff, type, count);
                 assertEquals(expected, region(inPlace, lOff, bytes), what + " in place at an offset");

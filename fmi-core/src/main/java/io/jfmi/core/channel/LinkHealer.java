@@ -110,9 +110,9 @@ final class LinkHealer {
                 continue;
             }
             if (l.log == null) {
-                throw new FmiException("rank " + n.peer() + " of job '" + jobId + "' tries to heal its " + l.kind.label()
-                        + " link to rank " + rank + ", but rank " + rank + " does not heal such links: give every "
-                        + "rank the same healLinks setting");
+                throw new FmiException("rank " + n.peer() + " of job '" + jobId + "' tries to heal its "
+                        + l.kind.label() + " link to rank " + rank + ", but rank " + rank
+                        + " does not heal such links: give every rank the same healLinks setting");
             }
             if (n instanceof LinkNotice.Down down) {
                 linkFailed(l, "peer", "rank " + down.peer() + " gave it up: " + down.reason());

@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  *   <li>an alltoall of small equal blocks over 4 or more ranks ({@link AlgorithmChoice#alltoall}): Bruck's
  *       ceil(log2 N) rounds ({@link BruckAlltoall}), each a single message to one rank, instead of N - 1 messages;
  *       ranks must then all call alltoall (an alltoallv with equal counts is posted or pairwise, as below);</li>
- *   <li>small totals ({@link AlgorithmChoice#alltoall}): every send and receive is posted at once and the progress engine overlaps them;</li>
+ *   <li>small totals ({@link AlgorithmChoice#alltoall}): every send and receive is posted at once and the progress
+ *       engine overlaps them;</li>
  *   <li>large totals: pairwise exchange, N - 1 steps, in step s rank r sends to r + s and receives from r - s,
  *       so every link carries one message at a time and no rank is flooded.</li>
  * </ul>

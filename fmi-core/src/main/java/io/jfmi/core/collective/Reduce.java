@@ -24,9 +24,9 @@ import java.nio.ByteBuffer;
  *       and the root folds into the caller's output: no copies besides the transfers and folds.</li>
  *   <li>{@code halving}: the same, over the tree whose distances halve ({@link ReduceTree}): the folding is done
  *       by the low half of the ranks instead of the even ones, which spreads it over the cores of ranks placed
- *       round robin (measured with 4 and 8 ranks bound to 2 cores: 64 KiB and 1 MiB reduces 0.58-0.79x the time, the cores'
- *       idle share from 14-25% to 0-3%; unbound level within noise; benchmarks/RESULTS.md). Commutative ops only;
- *       the default for them.</li>
+ *       round robin (measured with 4 and 8 ranks bound to 2 cores: 64 KiB and 1 MiB reduces 0.58-0.79x the time,
+ *       the cores' idle share from 14-25% to 0-3%; unbound level within noise; benchmarks/RESULTS.md).
+ *       Commutative ops only; the default for them.</li>
  *   <li>{@code linear}: the root receives every contribution and folds them strictly left to right; the only
  *       correct choice for non-associative ops.</li>
  * </ul>
@@ -109,8 +109,8 @@ public final class Reduce {
     /**
      * The tree segment by segment (see the class comment); returns this rank's partial, which on the root of a
      * commutative op's tree is {@code out} itself. Children are taken in round order, so on the binomial tree each
-     * fold still puts the left partial before the right one; the send of a folded segment completes while the next one is received.
-     * A rank without children posts all its segments at once, straight from its input.
+     * fold still puts the left partial before the right one; the send of a folded segment completes while the next
+     * one is received. A rank without children posts all its segments at once, straight from its input.
      */
     private static ByteBuffer pipelined(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out,
             DataType type, int bytes, ReduceOp op, int root, int treeRoot, ReduceTree tree, int seg) {
