@@ -2,7 +2,8 @@
  * What ranks and the rendezvous server share: the control messages and their codec, the data frame header, job
  * authentication, the channel-planning rules, the limits both sides check, and the secret file.
  */
-@SuppressWarnings({"requires-transitive-automatic", "requires-automatic"}) // protobuf-java names itself in its manifest only
+// protobuf-java names itself in its manifest only
+@SuppressWarnings({"requires-transitive-automatic", "requires-automatic"})
 module io.jfmi.protocol {
     requires transitive com.google.protobuf;
 

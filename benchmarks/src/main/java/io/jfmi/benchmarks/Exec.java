@@ -47,7 +47,8 @@ public final class Exec {
         List<Thread> pumps = new ArrayList<>();
         try {
             for (int i = 0; i < commands.size(); i++) {
-                ProcessBuilder pb = new ProcessBuilder(commands.get(i)).directory(dir.toFile()).redirectErrorStream(true);
+                ProcessBuilder pb = new ProcessBuilder(commands.get(i)).directory(dir.toFile())
+                        .redirectErrorStream(true);
                 pb.environment().putAll(envs.get(i));
                 Process p = pb.start();
                 procs.add(p);

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
  */
 class ModuleBoundariesTest {
     private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s");
-    private static final Pattern CORE_INTERNALS = Pattern.compile("io\\.jfmi\\.core\\.(channel|collective|rendezvous|util)(\\..*)?");
+    private static final Pattern CORE_INTERNALS =
+            Pattern.compile("io\\.jfmi\\.core\\.(channel|collective|rendezvous|util)(\\..*)?");
 
     @Test
     void protocolDependsOnNoOtherJfmiModule() throws Exception {
@@ -58,7 +59,8 @@ class ModuleBoundariesTest {
 
     /**
      * Package edges "from -> to" of the archive holding {@code anchor}, from packages under {@code fromPrefix}. A
-     * modular archive needs the modules it requires on jdeps' module path; {@code the archives of protobuf, slf4j and fmi-protocol are enough for ours.
+     * modular archive needs the modules it requires on jdeps' module path; the archives of protobuf, slf4j and
+     * fmi-protocol are enough for ours.
      */
     private static List<String> edges(Class<?> anchor, String fromPrefix, String forbiddenTarget)
             throws URISyntaxException {

@@ -46,7 +46,8 @@ public final class RendezvousMain implements Callable<Integer> {
             + "'<job-id> <secret>'. Created with a random any-job secret if missing (default: ${DEFAULT-VALUE}).")
     Path secretFile = Path.of("rendezvous.secret");
 
-    @Option(names = "--max-frame-bytes", description = "Largest relayed data frame payload (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-frame-bytes",
+            description = "Largest relayed data frame payload (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes = 1 << 20;
 
     @Option(names = "--max-jobs", description = "Jobs held at once (default: ${DEFAULT-VALUE}).")

@@ -74,7 +74,8 @@ public final class RendezvousServer implements AutoCloseable {
                             ch.pipeline()
                                     .addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
                                             ControlCodec.MAX_CONTROL_MESSAGE + 4, 0, 4, 0, 4))
-                                    .addLast("protobufDecoder", new ProtobufDecoder(ControlMessage.getDefaultInstance()))
+                                    .addLast("protobufDecoder",
+                                            new ProtobufDecoder(ControlMessage.getDefaultInstance()))
                                     .addLast("frameEncoder", new LengthFieldPrepender(4))
                                     .addLast("protobufEncoder", new ProtobufEncoder())
                                     .addLast("auth", new AuthHandler(config, registry, metrics, counters));

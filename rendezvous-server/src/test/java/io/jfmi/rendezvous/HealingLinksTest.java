@@ -75,7 +75,10 @@ class HealingLinksTest {
         assertEquals(0, healed.get(3));
     }
 
-    /** Sealed links heal too: the cut falls inside an AES-GCM record, whose partial plaintext the receiver never sees. */
+    /**
+     * Sealed links heal too: the cut falls inside an AES-GCM record, whose partial plaintext the receiver never
+     * sees.
+     */
     @Test
     void aSealedLinkCutInsideARecordHeals() throws Exception {
         List<Integer> healed = server.runEachOk("heal-sealed", RANKS, (rank, b) -> {

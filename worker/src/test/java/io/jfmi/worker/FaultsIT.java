@@ -31,7 +31,8 @@ class FaultsIT {
         Path secret = dir.resolve("job.secret");
         Files.writeString(secret, SECRET);
         return new RankProcesses.Spec(ranks, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
-                WorkerMain.class.getName(), args, address, job, secret, Duration.ofSeconds(120), Duration.ofSeconds(20));
+                WorkerMain.class.getName(), args, address, job, secret, Duration.ofSeconds(120),
+                Duration.ofSeconds(20));
     }
 
     private static int freePort() throws IOException {

@@ -69,7 +69,8 @@ class NatTraversalIT {
             long start = System.nanoTime();
             for (int r = 0; r < 4; r++) {
                 ranks.add(netns(HOSTS[r], List.of("-cp", System.getProperty("java.class.path"),
-                        WorkerMain.class.getName(), "run", "--task", "pi", "--rendezvous", "198.51.100.1:7700", "--job", "nat-" + mode,
+                        WorkerMain.class.getName(), "run", "--task", "pi", "--rendezvous", "198.51.100.1:7700",
+                        "--job", "nat-" + mode,
                         "--secret-file", secret.toString(), "--rank", Integer.toString(r), "--world-size", "4",
                         "--samples", "100000", "--punch-timeout", "3", "--timeout", "30"),
                         dir.resolve("rank" + r + ".log")));

@@ -30,8 +30,8 @@ public final class RendezvousProcess implements AutoCloseable {
         Files.deleteIfExists(portFile);
         log = dir.resolve("rendezvous.log");
         process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--host", "127.0.0.1", "--port", Integer.toString(fixedPort), "--http-port", "0", "--secret-file",
-                secretFile.toString(), "--port-file", portFile.toString()))
+                "-jar", jar.toString(), "--host", "127.0.0.1", "--port", Integer.toString(fixedPort),
+                "--http-port", "0", "--secret-file", secretFile.toString(), "--port-file", portFile.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(portFile)) {

@@ -37,8 +37,9 @@ class WorkerCliTest {
     @Test
     void missingSecretFileIsNamed() {
         int[] code = new int[1];
-        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous", "127.0.0.1:1", "--job",
-                "j", "--secret-file", "/nonexistent/secret", "--rank", "0", "--world-size", "1"));
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi",
+                "--rendezvous", "127.0.0.1:1", "--job", "j", "--secret-file", "/nonexistent/secret", "--rank", "0",
+                "--world-size", "1"));
         assertEquals(64, code[0]);
         assertTrue(io[1].contains("/nonexistent/secret"), io[1]);
     }
@@ -48,8 +49,9 @@ class WorkerCliTest {
         java.nio.file.Path secret = java.nio.file.Files.createTempFile("s", ".secret");
         java.nio.file.Files.writeString(secret, "0123456789abcdef\n");
         int[] code = new int[1];
-        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi", "--rendezvous", "127.0.0.1:1", "--job",
-                "j", "--secret-file", secret.toString(), "--rank", "5", "--world-size", "4"));
+        String[] io = captureErr(() -> code[0] = WorkerMain.execute("run", "--task", "pi",
+                "--rendezvous", "127.0.0.1:1", "--job", "j", "--secret-file", secret.toString(), "--rank", "5",
+                "--world-size", "4"));
         assertEquals(64, code[0]);
         assertTrue(io[1].contains("rank must be 0..3"), io[1]);
     }

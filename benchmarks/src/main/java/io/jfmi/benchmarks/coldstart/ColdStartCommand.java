@@ -137,8 +137,9 @@ public final class ColdStartCommand implements Callable<Integer> {
             } else {
                 String cp = imageLib.toAbsolutePath() + File.separator + "*";
                 // libtorch unpacked once into the user's DJL cache, as an image would carry it unpacked
+                String djlCache = Path.of(System.getProperty("user.home"), ".djl.ai").toString();
                 Map<String, String> env = Map.of("JFMI_MODEL", "shipped", "JFMI_ENGINE", "pytorch",
-                        "JFMI_PRIME", "1", "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+                        "JFMI_PRIME", "1", "DJL_CACHE_DIR", djlCache);
                 m.put("pytorch-c2", new ColdStartVariant("pytorch-c2", cp, List.of(), env));
                 m.put("pytorch-c1", new ColdStartVariant("pytorch-c1", cp, c1, env));
                 m.put("pytorch-c1-appcds", new ColdStartVariant("pytorch-c1-appcds", cp, c1, env));

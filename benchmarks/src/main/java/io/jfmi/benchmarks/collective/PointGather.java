@@ -50,8 +50,9 @@ final class PointGather {
         List<String> lines = new ArrayList<>();
         for (int r = 0; r < parts.size(); r++) {
             ResultRow p = parts.get(r);
-            lines.add(String.format(Locale.ROOT, "per rank: %s %d B, rank %d: mean %.2f µs, p50 %.2f, p99 %.2f, CPU %s "
-                    + "per call", p.op(), p.bytes(), r, p.meanUs(), p.p50Us(), p.p99Us(), p.cpuText()));
+            lines.add(String.format(Locale.ROOT,
+                    "per rank: %s %d B, rank %d: mean %.2f µs, p50 %.2f, p99 %.2f, CPU %s per call",
+                    p.op(), p.bytes(), r, p.meanUs(), p.p50Us(), p.p99Us(), p.cpuText()));
         }
         return lines;
     }

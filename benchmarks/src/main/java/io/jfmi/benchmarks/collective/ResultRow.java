@@ -42,8 +42,9 @@ public record ResultRow(String system, int ranks, String op, long bytes, int ite
     public static String table(List<ResultRow> rows) {
         boolean idle = rows.stream().anyMatch(r -> r.idlePct != null);
         StringBuilder sb = new StringBuilder();
+        String idleHeader = idle ? String.format(Locale.ROOT, "%8s", "idle%") : "";
         sb.append(String.format(Locale.ROOT, "%-8s %5s %-10s %8s %11s %11s %11s %11s%s%n", "system", "ranks", "op",
-                "bytes", "mean(us)", "p50(us)", "p99(us)", "cpu(us)", idle ? String.format(Locale.ROOT, "%8s", "idle%") : ""));
+                "bytes", "mean(us)", "p50(us)", "p99(us)", "cpu(us)", idleHeader));
         for (ResultRow r : rows) {
             sb.append(String.format(Locale.ROOT, "%-8s %5d %-10s %8s %11.2f %11.2f %11.2f %11s%s%n", r.system, r.ranks,
                     r.op, Sizes.format(r.bytes), r.meanUs, r.p50Us, r.p99Us, r.cpuText(),

@@ -48,8 +48,8 @@ public final class InferenceCommand implements Callable<Integer> {
     @Option(names = "--threads", split = ",", description = "Intra-op threads per system (default: ${DEFAULT-VALUE}).")
     List<Integer> threads = List.of(1, 2);
 
-    @Option(names = "--systems", split = ",", description = "Subset of " + "jfmi-pytorch, jfmi-onnxruntime, jfmi-block, "
-            + "ort-java, python-pytorch (default: all).")
+    @Option(names = "--systems", split = ",", description = "Subset of jfmi-pytorch, jfmi-onnxruntime, "
+            + "jfmi-block, ort-java, python-pytorch (default: all).")
     List<String> systems = ALL;
 
     @Option(names = "--samples", description = "Samples measured per point, after warm-up (default: ${DEFAULT-VALUE}).")
@@ -189,8 +189,8 @@ public final class InferenceCommand implements Callable<Integer> {
         peak.forEach((t, g) -> sb.append(String.format(Locale.ROOT, "%d thread(s): FP32 peak (FMA loop) %.1f "
                 + "GFLOP/s, libtorch 1024^3 matmul %.1f GFLOP/s%n", t, g, matmul.getOrDefault(t, Double.NaN))));
         sb.append(String.format("%n"));
-        sb.append("| system | batch | threads | samples/s | vs best peer | p50 ms | p99 ms | peak RSS MB | GFLOP/s | % of "
-                + "FP32 peak |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| system | batch | threads | samples/s | vs best peer | p50 ms | p99 ms | peak RSS MB | GFLOP/s "
+                + "| % of FP32 peak |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (InferenceRow r : rows) {
             double gflops = r.samplesPerSecond() * flops / 1e9;
             sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2fx | %.1f | %.1f | %d | %.1f | %.0f%% |%n",

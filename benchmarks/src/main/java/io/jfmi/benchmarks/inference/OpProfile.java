@@ -63,7 +63,8 @@ public final class OpProfile {
             warm.close();
             o.enableProfiling(out.resolve("ort").toString());
             OrtSession session = env.createSession(model.resolve("vit_astro.onnx").toString(), o);
-            SyntheticBatch.runOrt(env, session, images, mags, batch); // the profiled session's own first run, not counted
+            // the profiled session's own first run, not counted
+            SyntheticBatch.runOrt(env, session, images, mags, batch);
             long t0 = System.nanoTime();
             for (int i = 0; i < batches; i++) {
                 SyntheticBatch.runOrt(env, session, images, mags, batch);

@@ -45,7 +45,8 @@ public final class RelaySoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--gib must be > 0, got " + gib);
         }
         StringBuilder table = new StringBuilder("| ranks | block | alltoalls | relayed GiB | wall s | mean alltoall ms "
-                + "| relay throughput MB/s (per alltoall) | server peak heap MB |\n|---|---|---|---|---|---|---|---|\n");
+                + "| relay throughput MB/s (per alltoall) | server peak heap MB |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (int n : ranks) {
             if (n < 2) {
                 throw new IllegalArgumentException("--ranks must be >= 2, got " + n);

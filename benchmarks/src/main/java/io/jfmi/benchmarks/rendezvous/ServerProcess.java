@@ -30,7 +30,8 @@ final class ServerProcess implements AutoCloseable {
         Files.writeString(secretFile, secret + "\n");
         Path ports = dir.resolve("ports");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseSerialGC", "-Djfmi.log.level=WARN", "-cp", System.getProperty("java.class.path"),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-Djfmi.log.level=WARN",
+                "-cp", System.getProperty("java.class.path"),
                 RendezvousMain.class.getName(), "--host", "127.0.0.1", "--port", "0", "--http-port", "0",
                 "--secret-file", secretFile.toString(), "--port-file", ports.toString()));
         cmd.addAll(extraArgs);

@@ -19,7 +19,8 @@ class ResultRowTest {
                 + "\"iterations\":1000,\"mean_us\":3.100,\"p50_us\":2.900,\"p99_us\":9.000,\"cpu_us\":6.200}");
         assertEquals(new ResultRow("openmpi", 2, "bcast", 8, 1000, 3.1, 2.9, 9.0, 6.2), mpi);
         ResultRow gloo = ResultRow.parse("{\"system\": \"gloo\", \"ranks\": 8, \"op\": \"allgather\", "
-                + "\"bytes\": 1048576, \"iterations\": 50, \"mean_us\": 1500.5, \"p50_us\": 1400.0, \"p99_us\": 3000.0}");
+                + "\"bytes\": 1048576, \"iterations\": 50, \"mean_us\": 1500.5, \"p50_us\": 1400.0, "
+                + "\"p99_us\": 3000.0}");
         assertEquals(8, gloo.ranks());
         assertEquals(1500.5, gloo.meanUs());
         assertEquals(0, gloo.cpuUs(), "a line without cpu_us: not measured");

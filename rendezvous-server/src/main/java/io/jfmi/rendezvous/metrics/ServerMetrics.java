@@ -15,7 +15,8 @@ public final class ServerMetrics {
     private final LongAdder relayedFrames = new LongAdder();
     private final LongAdder relayPauses = new LongAdder();
     private final LongAdder jobsConnected = new LongAdder();
-    private final java.util.concurrent.atomic.DoubleAdder connectSeconds = new java.util.concurrent.atomic.DoubleAdder();
+    private final java.util.concurrent.atomic.DoubleAdder connectSeconds =
+            new java.util.concurrent.atomic.DoubleAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> channels = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failovers = new ConcurrentHashMap<>();

@@ -76,9 +76,9 @@ public final class JobOptions {
             + "${DEFAULT-VALUE}).")
     public double linkStallTimeoutSeconds = 1;
 
-    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 1 ms, or 250 µs when ranks outnumber cores. The poll is "
-            + "busy for its first 10 µs, then yields the core on every turn (from the first turn when ranks on this host "
-            + "outnumber cores) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--spin-nanos", paramLabel = "NS", description = "Poll budget before parking; -1 = 1 ms, or "
+            + "250 µs when ranks outnumber cores. The poll is busy for its first 10 µs, then yields the core on every "
+            + "turn (from the first turn when ranks on this host outnumber cores) (default: ${DEFAULT-VALUE}).")
     public long spinNanos = -1;
 
     @Option(names = "--busy-nanos", paramLabel = "NS", description = "Busy part of that poll, before every turn also "

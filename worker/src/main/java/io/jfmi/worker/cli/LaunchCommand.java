@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Start a local job: a rendezvous server in this process and one worker JVM per rank; print "
                 + "each rank's output and a summary. Exits non-zero when any rank fails.",
             "The default task is redshift inference: with no --data it generates --samples synthetic galaxies, with "
-                + "no --model it uses the small ViT_Astro shipped in worker.jar (its ONNX form on ONNX Runtime; the DJL "
-                + "Block form with --engine pytorch); results go to --out."})
+                + "no --model it uses the small ViT_Astro shipped in worker.jar (its ONNX form on ONNX Runtime; the "
+                + "DJL Block form with --engine pytorch); results go to --out."})
 public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--world-size", description = "Number of rank JVMs (default: ${DEFAULT-VALUE}).")
     int worldSize = 4;
@@ -35,8 +35,8 @@ public final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--task", description = "Task each rank runs: infer, pi or soak (default: ${DEFAULT-VALUE}).")
     String task = "infer";
 
-    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset (.npz or .safetensors file, or shard folder); "
-            + "default: generate one into OUT/data/.")
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset (.npz or .safetensors file, or "
+            + "shard folder); default: generate one into OUT/data/.")
     Path data;
 
     @Option(names = "--samples", description = "infer: galaxies to generate when no --data is given (default "

@@ -26,8 +26,8 @@ public final class RunCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     Task task = Task.infer;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset, a .npz or .safetensors file or a folder of "
-            + "shards with manifest.json; this rank reads only its share.")
+    @Option(names = "--data", paramLabel = "PATH", description = "infer: dataset, a .npz or .safetensors file or a "
+            + "folder of shards with manifest.json; this rank reads only its share.")
     Path data;
 
     @Option(names = "--model", paramLabel = "PATH", description = "infer: a jfmi model folder, a TorchScript .pt or "

@@ -116,7 +116,8 @@ public final class Npy {
             if (more.length < 2) {
                 throw new IOException(where + ": truncated .npy header");
             }
-            headerLength = (prefix[8] & 0xff) | (prefix[9] & 0xff) << 8 | (more[0] & 0xff) << 16 | (more[1] & 0xff) << 24;
+            headerLength = (prefix[8] & 0xff) | (prefix[9] & 0xff) << 8
+                    | (more[0] & 0xff) << 16 | (more[1] & 0xff) << 24;
             offset = 12;
         }
         if (headerLength < 0 || headerLength > 1 << 20) {

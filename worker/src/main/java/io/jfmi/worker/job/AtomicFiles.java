@@ -28,7 +28,8 @@ public final class AtomicFiles {
             }
             if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
                 // temp files start owner-only; results are ordinary files
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(tmp,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -13,8 +13,8 @@ import java.util.Locale;
 
 /**
  * One rank of the inference job: take the model and this rank's share ({@link InferenceInputs}), barrier, run the
- * batches, combine with collectives; rank 0 writes the result files. A rank that cannot load its inputs aborts the job, so every other
- * rank fails at once with that rank's reason instead of waiting.
+ * batches, combine with collectives; rank 0 writes the result files. A rank that cannot load its inputs aborts the
+ * job, so every other rank fails at once with that rank's reason instead of waiting.
  */
 public final class InferenceTask {
 

@@ -50,7 +50,8 @@ public final class Plots {
         }
         for (int i = 0; i < zTrue.length; i++) {
             int d = grid[cell(zTrue[i], lo, span)][cell(zPred[i], lo, span)];
-            int level = (int) Math.min(DENSITY_LEVELS - 1, Math.floor(Math.log1p(d) / Math.log1p(max) * DENSITY_LEVELS));
+            double scaled = Math.floor(Math.log1p(d) / Math.log1p(max) * DENSITY_LEVELS);
+            int level = (int) Math.min(DENSITY_LEVELS - 1, scaled);
             levels.get(level).add(new double[] {zTrue[i], zPred[i]});
         }
         XYChart c = new XYChartBuilder().width(700).height(640).title("Predicted vs true redshift (" + zTrue.length

@@ -11,7 +11,9 @@ public record RankRun(long firstIndex, float[] zTrue, float[] zPred, double[] ba
         long cpuNanos, long wallNanos, long rssBeforeBytes, long rssAfterFirstBatchBytes, long rssAfterLastBatchBytes,
         long firstBatchUptimeMillis) {
 
-    /** Runs every sample of {@code share} through {@code model}, {@code batchSize} at a time (the last may be short). */
+    /**
+     * Runs every sample of {@code share} through {@code model}, {@code batchSize} at a time (the last may be short).
+     */
     public static RankRun run(RedshiftModel model, GalaxyDataset.Loaded share, int batchSize, PrintStream progress) {
         GalaxyDataset data = share.data();
         int n = data.count();

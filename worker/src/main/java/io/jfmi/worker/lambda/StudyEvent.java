@@ -30,7 +30,10 @@ public record StudyEvent(Shape shape, String bucket, int rank, int worldSize, Ob
     public enum Shape {
         /** bucket, world_size, rank, object_type, S3_object_name, data_path, script, batch_size */
         INFERENCE,
-        /** bucket, file_limit, batch_size, object_type, S3_object_name, script, result_path, data_bucket, data_prefix */
+        /**
+         * bucket, file_limit, batch_size, object_type, S3_object_name, script, result_path, data_bucket,
+         * data_prefix
+         */
         PARTITION,
         /** S3_BUCKET, S3_OBJECT_NAME, S3_OBJECT_TYPE, SCRIPT, WORLD_SIZE, RANK, data_path */
         EXECUTOR

@@ -43,7 +43,8 @@ public final class ClassDataArchive {
     public static void recordMadeFor(Path jar) throws IOException {
         Path info = jar.resolveSibling(FILE + INFO_SUFFIX);
         try (Writer w = Files.newBufferedWriter(info, StandardCharsets.UTF_8)) {
-            describe(jar).store(w, "the JVM build and jar " + FILE + " was made for; launch uses it only if they match");
+            describe(jar).store(w,
+                    "the JVM build and jar " + FILE + " was made for; launch uses it only if they match");
         }
     }
 

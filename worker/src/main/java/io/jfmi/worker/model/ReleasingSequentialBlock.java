@@ -11,9 +11,10 @@ import ai.djl.util.PairList;
 
 /**
  * A {@link SequentialBlock} that, in inference, frees what each child makes inside as soon as it returns, and each
- * child's output as soon as the next child has consumed it. DJL attaches every intermediate to the batch's manager, so a plain sequence keeps all of a batch's
- * activations alive until the batch ends (1.7 GB at batch 256 for the full model). Parameters and their saved form
- * are the plain block's; training keeps everything (autograd needs it).
+ * child's output as soon as the next child has consumed it. DJL attaches every intermediate to the batch's manager,
+ * so a plain sequence keeps all of a batch's activations alive until the batch ends (1.7 GB at batch 256 for the
+ * full model). Parameters and their saved form are the plain block's; training keeps everything (autograd needs
+ * it).
  */
 final class ReleasingSequentialBlock extends SequentialBlock {
     /** In inference, batches larger than this run through the sequence this many rows at a time (0: whole). */

@@ -60,7 +60,8 @@ public final class VitAstro {
     }
 
     static Block vitBranch(VitAstroConfig c) {
-        SequentialBlock vit = new ReleasingSequentialBlock().add(new PatchEmbedding(c.embedding(), 32, VitAstroConfig.PATCH));
+        SequentialBlock vit = new ReleasingSequentialBlock()
+                .add(new PatchEmbedding(c.embedding(), 32, VitAstroConfig.PATCH));
         for (int i = 0; i < c.depth(); i++) {
             vit.add(new EncoderLayer(c.embedding(), c.heads(), c.mlpRatio()));
         }

@@ -102,9 +102,11 @@ public final class Training {
                 }
                 Metrics score = validation > 0 ? evaluate(model, data, training, n) : null;
                 boolean better = score == null || Double.isFinite(score.rmse()) && score.rmse() < bestRmse;
-                log.printf("epoch %d/%d: train loss %.5f, %.1f s%s%s%s%n", epoch, s.epochs(), lossSum / Math.max(1, steps),
-                        (System.nanoTime() - t0) / 1e9, skipped > 0 ? ", " + skipped + " steps skipped (non-finite "
-                        + "gradient, first in " + lastBad + ")" : "", score == null ? "" : "; validation " + describe(score),
+                String skips = skipped > 0
+                        ? ", " + skipped + " steps skipped (non-finite gradient, first in " + lastBad + ")" : "";
+                String scored = score == null ? "" : "; validation " + describe(score);
+                log.printf("epoch %d/%d: train loss %.5f, %.1f s%s%s%s%n", epoch, s.epochs(),
+                        lossSum / Math.max(1, steps), (System.nanoTime() - t0) / 1e9, skips, scored,
                         better ? " (saved)" : "");
                 if (better) {
                     bestRmse = score == null ? bestRmse : score.rmse();

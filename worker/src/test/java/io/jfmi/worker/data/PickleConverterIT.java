@@ -26,8 +26,8 @@ class PickleConverterIT {
         // the study's form: TensorDataset(images float32, magnitudes float64, redshift float32)
         DebianPython.runOk(120, "-c", "import numpy as np, torch, sys\n"
                 + "d = np.load(sys.argv[1])\n"
-                + "ds = torch.utils.data.TensorDataset(torch.from_numpy(d['images']), torch.from_numpy(d['magnitudes']),"
-                + " torch.from_numpy(d['redshifts']))\n"
+                + "ds = torch.utils.data.TensorDataset(torch.from_numpy(d['images']),"
+                + " torch.from_numpy(d['magnitudes']), torch.from_numpy(d['redshifts']))\n"
                 + "torch.save(ds, sys.argv[2])\n", npz.toString(), pickle.toString());
         Path converted = dir.resolve("converted.npz");
         String out = DebianPython.runOk(120, DebianPython.script("pickle_to_npz.py").toString(), pickle.toString(),

@@ -119,8 +119,8 @@ class LambdaHandlerIT {
             Files.writeString(evFile, ev.toString());
             Path response = dir.resolve(job + "-response-" + r + ".json");
             Path log = dir.resolve(job + "-rank-" + r + ".log");
-            ProcessBuilder pb = new ProcessBuilder(LocalLaunchResults.javaCommand("invoke", "--event", evFile.toString(),
-                    "--timeout", "240", "--response", response.toString()))
+            ProcessBuilder pb = new ProcessBuilder(LocalLaunchResults.javaCommand("invoke",
+                    "--event", evFile.toString(), "--timeout", "240", "--response", response.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(s3.clientEnvironment());
             pb.environment().put("JFMI_WORK_DIR", dir.resolve(job + "-container-" + r).toString());

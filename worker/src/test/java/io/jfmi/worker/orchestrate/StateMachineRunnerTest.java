@@ -41,7 +41,8 @@ class StateMachineRunnerTest {
     @Test
     void theGeneratedDefinitionRunsEveryRankWithTheEventStepFunctionsWouldPass() {
         JsonObject def = StateMachineDefinition.build(new StateMachineDefinition.Settings(3, "arn:f",
-                List.of("bucket", "data_path"), "10.0.0.1:7700", null, "results/x", StateMachineDefinition.MapMode.auto));
+                List.of("bucket", "data_path"), "10.0.0.1:7700", null, "results/x",
+                StateMachineDefinition.MapMode.auto));
         JsonElement out = run(def.toString(), "{\"bucket\": \"b\", \"data_path\": \"/tmp/d.pt\", \"extra\": 1}");
         assertEquals(3, events.size());
         JsonObject rank2 = events.stream().map(e -> JsonParser.parseString(e).getAsJsonObject())
