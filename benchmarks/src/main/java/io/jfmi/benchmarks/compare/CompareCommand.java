@@ -2,6 +2,7 @@ package io.jfmi.benchmarks.compare;
 
 import io.jfmi.benchmarks.Charts;
 import io.jfmi.benchmarks.Sizes;
+import io.jfmi.benchmarks.collective.BenchOp;
 import io.jfmi.benchmarks.collective.JfmiRunner;
 import io.jfmi.benchmarks.collective.ResultRow;
 import io.jfmi.worker.launch.CoreBinding;
@@ -73,6 +74,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (bytes.stream().anyMatch(b -> b % 8 != 0)) {
             throw new IllegalArgumentException("sizes must be multiples of 8 bytes");
         }
+        ops.forEach(BenchOp::parse); // an unknown op fails here, before any peer is built or rank started
         List<String> unknown = systems.stream().filter(x -> !x.equals("floor") && !SYSTEMS.contains(x)).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("--systems: unknown " + unknown + "; known: jfmi, openmpi, gloo, floor");

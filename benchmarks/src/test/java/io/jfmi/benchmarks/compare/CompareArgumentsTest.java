@@ -1,0 +1,51 @@
+package io.jfmi.benchmarks.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jfmi.benchmarks.BenchmarksMain;
+import io.jfmi.worker.cli.Cli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `compare` refuses bad arguments before it builds a peer or starts a rank. */
+class CompareArgumentsTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void anUnknownOpIsRefusedBeforeAnythingRuns() throws Exception {
+        String err = runExpectingBadArguments("compare", "--ops", "reduce,reduce_scatter", "--systems",
+                "jfmi,openmpi", "--work", work.toString());
+        assertTrue(err.contains("unknown op 'reduce_scatter'") && err.contains("known: barrier"), err);
+        try (var built = Files.list(work)) {
+            assertEquals(0, built.count(), "nothing may be built for a refused run");
+        }
+    }
+
+    @Test
+    void anUnknownSystemIsRefused() throws Exception {
+        String err = runExpectingBadArguments("compare", "--systems", "jfmi,mpich", "--work", work.toString());
+        assertTrue(err.contains("--systems: unknown [mpich]"), err);
+    }
+
+    private static String runExpectingBadArguments(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Cli.execute(BenchmarksMain.class, args);
+        } finally {
+            System.setErr(old);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(Cli.BAD_ARGUMENTS, code, text);
+        return text;
+    }
+}
