@@ -5,6 +5,7 @@
  */
 module io.jfmi.core {
     requires io.jfmi.protocol;
+    requires java.management;
     requires org.slf4j;
 
     exports io.jfmi.core;

@@ -19,7 +19,8 @@ import java.nio.LongBuffer;
  * <p>A vector of one chunk or less (every small message) goes through per-thread byte arrays whose typed views
  * are made once, so it allocates nothing: typed views of the caller's buffers cost two objects per buffer per
  * fold, which made a small reduce's root collect its young generation ten times as often as its leaves. Larger
- * vectors read the caller's buffers through typed views, whose cost is spread over at least 8 KiB.
+ * vectors read the caller's buffers through typed views, whose cost is spread over at least 8 KiB; their sums run
+ * {@link UnrolledSums} where the JVM has no C2 ({@link ReduceLoopChoice}).
  */
 final class ReduceKernels {
     static final int CHUNK = 1024;
@@ -133,41 +134,61 @@ final class ReduceKernels {
     }
 
     private static void doubles(BuiltinOp op, DoubleBuffer l, DoubleBuffer r, DoubleBuffer out, int count, Arrays a) {
+        boolean unrolled = op == BuiltinOp.SUM && ReduceLoopChoice.unrolledSums();
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.d1, 0, n);
             r.get(at, a.d2, 0, n);
-            ReduceLoops.doubles(op, a.d1, a.d2, n);
+            if (unrolled) {
+                UnrolledSums.doubles(a.d1, a.d2, n);
+            } else {
+                ReduceLoops.doubles(op, a.d1, a.d2, n);
+            }
             out.put(at, a.d1, 0, n);
         }
     }
 
     private static void floats(BuiltinOp op, FloatBuffer l, FloatBuffer r, FloatBuffer out, int count, Arrays a) {
+        boolean unrolled = op == BuiltinOp.SUM && ReduceLoopChoice.unrolledSums();
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.f1, 0, n);
             r.get(at, a.f2, 0, n);
-            ReduceLoops.floats(op, a.f1, a.f2, n);
+            if (unrolled) {
+                UnrolledSums.floats(a.f1, a.f2, n);
+            } else {
+                ReduceLoops.floats(op, a.f1, a.f2, n);
+            }
             out.put(at, a.f1, 0, n);
         }
     }
 
     private static void longs(BuiltinOp op, LongBuffer l, LongBuffer r, LongBuffer out, int count, Arrays a) {
+        boolean unrolled = op == BuiltinOp.SUM && ReduceLoopChoice.unrolledSums();
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.l1, 0, n);
             r.get(at, a.l2, 0, n);
-            ReduceLoops.longs(op, a.l1, a.l2, n);
+            if (unrolled) {
+                UnrolledSums.longs(a.l1, a.l2, n);
+            } else {
+                ReduceLoops.longs(op, a.l1, a.l2, n);
+            }
             out.put(at, a.l1, 0, n);
         }
     }
 
     private static void ints(BuiltinOp op, IntBuffer l, IntBuffer r, IntBuffer out, int count, Arrays a) {
+        boolean unrolled = op == BuiltinOp.SUM && ReduceLoopChoice.unrolledSums();
         for (int at = 0; at < count; at += CHUNK) {
             int n = Math.min(CHUNK, count - at);
             l.get(at, a.i1, 0, n);
             r.get(at, a.i2, 0, n);
-            ReduceLoops.ints(op, a.i1, a.i2, n);
+            if (unrolled) {
+                UnrolledSums.ints(a.i1, a.i2, n);
+            } else {
+                ReduceLoops.ints(op, a.i1, a.i2, n);
+            }
             out.put(at, a.i1, 0, n);
         }
     }

@@ -2,7 +2,8 @@ package io.jfmi.core;
 
 /**
  * The predefined reductions' arithmetic on plain arrays, {@code x[i] = x[i] op y[i]} for i below n: loops that C1
- * compiles to straight code and C2 vectorises. {@link ReduceKernels} moves the elements in and out.
+ * compiles to straight code and C2 vectorises ({@link UnrolledSums} has the sums' shape for C1). {@link
+ * ReduceKernels} moves the elements in and out.
  */
 final class ReduceLoops {
     private ReduceLoops() {
