@@ -5,6 +5,7 @@ import io.jfmi.benchmarks.collective.CollectivesCommand;
 import io.jfmi.benchmarks.collective.PairedCommand;
 import io.jfmi.benchmarks.compare.CompareCommand;
 import io.jfmi.benchmarks.connect.ConnectCommand;
+import io.jfmi.benchmarks.fold.FoldCommand;
 import io.jfmi.benchmarks.inference.InferenceCommand;
 import io.jfmi.benchmarks.rendezvous.RelaySoakCommand;
 import io.jfmi.benchmarks.security.HealingCostCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine;
         description = "jfmi benchmarks; each starts its own rendezvous server and rank JVMs.",
         subcommands = {CollectivesCommand.class, PairedCommand.class, CompareCommand.class, ConnectCommand.class,
             InferenceCommand.class,
-            ColdStartCommand.class, SweepCommand.class, RendezvousScaleCommand.class, RelaySoakCommand.class,
+            ColdStartCommand.class, FoldCommand.class, SweepCommand.class, RendezvousScaleCommand.class,
+            RelaySoakCommand.class,
             LinkSecurityCommand.class, HealingCostCommand.class,
             CommandLine.HelpCommand.class})
 public final class BenchmarksMain {

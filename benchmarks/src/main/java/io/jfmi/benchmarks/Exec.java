@@ -94,4 +94,11 @@ public final class Exec {
             throws IOException, InterruptedException {
         return runAll(List.of(command), List.of(env), dir, deadline);
     }
+
+    /** This JVM's class path with absolute entries, for child JVMs that run in another folder. */
+    public static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
 }

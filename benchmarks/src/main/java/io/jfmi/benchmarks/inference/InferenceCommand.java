@@ -127,16 +127,9 @@ public final class InferenceCommand implements Callable<Integer> {
 
     private List<String> probe(String system, Path modelDir, int batch, int t) {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-Dai.djl.offline=true", "-cp", absoluteClassPath(),
+                "-Dai.djl.offline=true", "-cp", Exec.absoluteClassPath(),
                 InferenceProbe.class.getName(), system, modelDir.toString(), Integer.toString(batch),
                 Integer.toString(t), Long.toString(samples), Double.toString(maxSeconds), Integer.toString(warmup));
-    }
-
-    /** The probes run in the results folder, so relative class path entries must be resolved first. */
-    private static String absoluteClassPath() {
-        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(p -> Path.of(p).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private String result(List<String> cmd) throws IOException, InterruptedException {

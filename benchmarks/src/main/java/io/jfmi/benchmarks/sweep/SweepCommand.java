@@ -204,7 +204,7 @@ public final class SweepCommand implements Callable<Integer> {
         cmd.addAll(Exec.pinnedToCores(cpus));
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:ActiveProcessorCount=" + cpus, "-XX:TieredStopAtLevel=1", "-Xmx2g", "-cp",
-                absoluteClasspath(), WorkerMain.class.getName(), "invoke", "--event", eventFile.toString(),
+                Exec.absoluteClassPath(), WorkerMain.class.getName(), "invoke", "--event", eventFile.toString(),
                 "--timeout", "900", "--memory-size", Integer.toString(memoryMb), "--response", response.toString()));
         Map<String, String> env = Map.of("JFMI_WORK_DIR", out.resolve("containers").resolve(name).toString(),
                 "JFMI_MODEL", model, "JFMI_THREADS", Integer.toString(cpus), "JFMI_DEADLINE_MARGIN_SECONDS", "5");
@@ -230,13 +230,6 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** This JVM's classpath with absolute entries: the invocations run in the results folder. */
-    private static String absoluteClasspath() {
-        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private void chart(List<SweepRow> rows, LambdaPrices prices) throws java.io.IOException {

@@ -3,11 +3,7 @@ package io.jfmi.benchmarks.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jfmi.benchmarks.BenchmarksMain;
-import io.jfmi.worker.cli.Cli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.jfmi.benchmarks.BadArguments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,7 +16,7 @@ class CompareArgumentsTest {
 
     @Test
     void anUnknownOpIsRefusedBeforeAnythingRuns() throws Exception {
-        String err = runExpectingBadArguments("compare", "--ops", "reduce,reduce_scatter", "--systems",
+        String err = BadArguments.refused("compare", "--ops", "reduce,reduce_scatter", "--systems",
                 "jfmi,openmpi", "--work", work.toString());
         assertTrue(err.contains("unknown op 'reduce_scatter'") && err.contains("known: barrier"), err);
         try (var built = Files.list(work)) {
@@ -30,22 +26,7 @@ class CompareArgumentsTest {
 
     @Test
     void anUnknownSystemIsRefused() throws Exception {
-        String err = runExpectingBadArguments("compare", "--systems", "jfmi,mpich", "--work", work.toString());
+        String err = BadArguments.refused("compare", "--systems", "jfmi,mpich", "--work", work.toString());
         assertTrue(err.contains("--systems: unknown [mpich]"), err);
-    }
-
-    private static String runExpectingBadArguments(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Cli.execute(BenchmarksMain.class, args);
-        } finally {
-            System.setErr(old);
-        }
-        String text = err.toString(StandardCharsets.UTF_8);
-        assertEquals(Cli.BAD_ARGUMENTS, code, text);
-        return text;
     }
 }
