@@ -27,8 +27,14 @@ final class ReduceLoopChoice {
     private static final class Holder {
         static final Decision DECISION = logged(decide(System.getProperty(PROPERTY), Holder::jvmArguments));
 
+        /** Empty when they cannot be read (no java.management in a trimmed runtime): then the plain loops. */
         private static List<String> jvmArguments() {
-            return ManagementFactory.getRuntimeMXBean().getInputArguments();
+            try {
+                return ManagementFactory.getRuntimeMXBean().getInputArguments();
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("cannot read the JVM's arguments ({}); large sums use the plain loops", e.toString());
+                return List.of();
+            }
         }
     }
 
@@ -86,7 +92,7 @@ final class ReduceLoopChoice {
             return new Decision(true, "-Xint: no JIT compiler");
         }
         if (tiered && stopLevel < 4) {
-            return new Decision(true, stopFlag + ": C1 only");
+            return new Decision(true, stopFlag + (stopLevel == 0 ? ": no JIT compiler" : ": C1 only"));
         }
         return new Decision(false, tiered ? "C2 available" : "-XX:-TieredCompilation: C2 only");
     }

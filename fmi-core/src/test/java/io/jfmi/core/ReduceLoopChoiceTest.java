@@ -22,6 +22,7 @@ class ReduceLoopChoiceTest {
         assertTrue(c1.unrolled());
         assertEquals("-XX:TieredStopAtLevel=1: C1 only", c1.reason());
         assertTrue(of("-XX:TieredStopAtLevel=3").unrolled());
+        assertEquals("-XX:TieredStopAtLevel=0: no JIT compiler", of("-XX:TieredStopAtLevel=0").reason());
         assertTrue(of("-Xint").unrolled());
     }
 

@@ -1,6 +1,7 @@
 package io.jfmi.benchmarks.fold;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jfmi.benchmarks.BadArguments;
@@ -38,12 +39,15 @@ class FoldCommandTest {
     }
 
     @Test
-    void unknownNamesAndMissingRuntimesAreRefusedBeforeAnythingRuns() {
-        assertTrue(BadArguments.refused("fold", "--loops", "auto,fast", "--out", out.toString())
+    void unknownNamesAndMissingRuntimesAreRefusedBeforeAnythingRuns() throws Exception {
+        Path refusedOut = out.resolve("refused");
+        String o = refusedOut.toString();
+        assertTrue(BadArguments.refused("fold", "--loops", "auto,fast", "--out", o)
                 .contains("--loops: unknown 'fast' (known: auto, plain, unrolled)"));
-        assertTrue(BadArguments.refused("fold", "--types", "byte", "--out", out.toString()).contains("--types: unknown 'byte'"));
-        assertTrue(BadArguments.refused("fold", "--java", out.resolve("no-java").toString(), "--out", out.toString())
+        assertTrue(BadArguments.refused("fold", "--types", "byte", "--out", o).contains("--types: unknown 'byte'"));
+        assertTrue(BadArguments.refused("fold", "--java", out.resolve("no-java").toString(), "--out", o)
                 .contains("is not an executable file"));
-        assertTrue(BadArguments.refused("fold", "--sizes", "12", "--out", out.toString()).contains("not a multiple of 8"));
+        assertTrue(BadArguments.refused("fold", "--sizes", "12", "--out", o).contains("not a multiple of 8"));
+        assertFalse(Files.exists(refusedOut), "a refused run must not create its results folder");
     }
 }
