@@ -143,7 +143,7 @@ public record Tuning(AllgatherAlgorithm allgather, ReduceAlgorithm reduce, Allre
     }
 
     public enum ReduceAlgorithm {
-        AUTO, BINOMIAL, HALVING, LINEAR
+        AUTO, BINOMIAL, HALVING, BINARY, LINEAR
     }
 
     public enum AllreduceAlgorithm {

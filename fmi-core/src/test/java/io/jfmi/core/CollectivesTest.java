@@ -181,7 +181,7 @@ class CollectivesTest {
             expected = multiply(expected, matrixOf(r));
         }
         for (Tuning.ReduceAlgorithm algo : new Tuning.ReduceAlgorithm[] {Tuning.ReduceAlgorithm.BINOMIAL,
-            Tuning.ReduceAlgorithm.HALVING, Tuning.ReduceAlgorithm.LINEAR}) {
+            Tuning.ReduceAlgorithm.HALVING, Tuning.ReduceAlgorithm.BINARY, Tuning.ReduceAlgorithm.LINEAR}) {
             int root = n - 1;
             List<double[]> results = ThreadedJob.run(n,
                     b -> b.tuning(Tuning.defaults().withReduce(algo)),

@@ -169,21 +169,24 @@ class MoreCollectivesTest {
 
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5, 6, 8, 9})
-    void halvingTreeReducesWholeAndSegmentedVectorsToEveryRoot(int n) throws Exception {
-        for (int count : new int[] {257, 40_001}) { // one 16 KiB segment or less, and 20 of them
-            for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, LAST}) { // LAST is not commutative: binomial instead
-                for (int root = 0; root < n; root += Math.max(1, n / 3)) {
-                    int theRoot = root;
-                    List<double[]> results = ThreadedJob.run(n, b -> b.tuning(Tuning.defaults()
-                            .withReduce(Tuning.ReduceAlgorithm.HALVING).withSegmentBytes(16 * 1024)), comm -> {
-                                double[] out = comm.rank() == theRoot ? new double[count] : null;
-                                comm.reduce(DataBuffer.of(vector(comm.rank(), count)),
-                                        out == null ? null : DataBuffer.of(out), op, theRoot);
-                                return out;
-                            });
-                    double[] expected = op == LAST ? vector(n - 1, count) : sumOver(n, count);
-                    assertArrayEquals(expected, results.get(root), 1e-6,
-                            op.name() + " of " + count + " to root " + root);
+    void commutativeTreesReduceWholeAndSegmentedVectorsToEveryRoot(int n) throws Exception {
+        for (Tuning.ReduceAlgorithm tree : new Tuning.ReduceAlgorithm[] {Tuning.ReduceAlgorithm.HALVING,
+            Tuning.ReduceAlgorithm.BINARY}) {
+            for (int count : new int[] {257, 40_001}) { // one 16 KiB segment or less, and 20 of them
+                for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, LAST}) { // LAST is not commutative: binomial
+                    for (int root = 0; root < n; root += Math.max(1, n / 3)) {
+                        int theRoot = root;
+                        List<double[]> results = ThreadedJob.run(n, b -> b.tuning(Tuning.defaults()
+                                .withReduce(tree).withSegmentBytes(16 * 1024)), comm -> {
+                                    double[] out = comm.rank() == theRoot ? new double[count] : null;
+                                    comm.reduce(DataBuffer.of(vector(comm.rank(), count)),
+                                            out == null ? null : DataBuffer.of(out), op, theRoot);
+                                    return out;
+                                });
+                        double[] expected = op == LAST ? vector(n - 1, count) : sumOver(n, count);
+                        assertArrayEquals(expected, results.get(root), 1e-6,
+                                tree + " " + op.name() + " of " + count + " to root " + root);
+                    }
                 }
             }
         }

@@ -47,7 +47,7 @@ public final class AlgorithmChoice {
         return switch (t.reduce()) {
             case AUTO -> bytes <= Tuning.REDUCE_LINEAR_MAX_BYTES && ranks <= Tuning.REDUCE_LINEAR_MAX_RANKS
                     ? ReduceAlgorithm.LINEAR : commutative ? ReduceAlgorithm.HALVING : ReduceAlgorithm.BINOMIAL;
-            case HALVING -> commutative ? ReduceAlgorithm.HALVING : ReduceAlgorithm.BINOMIAL;
+            case HALVING, BINARY -> commutative ? t.reduce() : ReduceAlgorithm.BINOMIAL;
             case BINOMIAL, LINEAR -> t.reduce();
         };
     }

@@ -27,6 +27,8 @@ import java.nio.ByteBuffer;
  *       round robin (measured with 4 and 8 ranks bound to 2 cores: 64 KiB and 1 MiB reduces 0.58-0.79x the time,
  *       the cores' idle share from 14-25% to 0-3%; unbound level within noise; benchmarks/RESULTS.md).
  *       Commutative ops only; the default for them.</li>
+ *   <li>{@code binary}: the same over the binary tree ({@link ReduceTree}): at most two partials per rank, the
+ *       root's included. Commutative ops only.</li>
  *   <li>{@code linear}: the root receives every contribution and folds them strictly left to right; the only
  *       correct choice for non-associative ops.</li>
  * </ul>
@@ -48,22 +50,23 @@ public final class Reduce {
             return;
         }
         switch (AlgorithmChoice.reduce(ctx.tuning(), ctx.size(), bytes, op.associative(), op.commutative())) {
-            case BINOMIAL -> binomial(ctx, ex, in, out, type, count, op, root, false);
-            case HALVING -> binomial(ctx, ex, in, out, type, count, op, root, true);
+            case BINOMIAL -> tree(ctx, ex, in, out, type, count, op, root, ReduceTree.Shape.DOUBLING);
+            case HALVING -> tree(ctx, ex, in, out, type, count, op, root, ReduceTree.Shape.HALVING);
+            case BINARY -> tree(ctx, ex, in, out, type, count, op, root, ReduceTree.Shape.BINARY);
             case LINEAR -> linear(ctx, ex, in, out, type, count, op, root);
             case AUTO -> throw new IllegalStateException("AUTO must be resolved before running");
             default -> throw new IllegalStateException("unknown reduce algorithm");
         }
     }
 
-    /** @param halving the halving tree ({@link ReduceTree}; the caller checked the op is commutative) */
-    private static void binomial(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,
-            int count, ReduceOp op, int root, boolean halving) {
+    /** @param shape the tree ({@link ReduceTree}; for any but doubling the caller checked the op is commutative) */
+    private static void tree(CollectiveContext ctx, Exchange ex, ByteBuffer in, ByteBuffer out, DataType type,
+            int count, ReduceOp op, int root, ReduceTree.Shape shape) {
         int n = ctx.size();
         int rank = ctx.rank();
         int bytes = count * type.size();
         int treeRoot = op.commutative() ? root : 0;
-        ReduceTree tree = ReduceTree.of(halving, (rank - treeRoot + n) % n, n);
+        ReduceTree tree = ReduceTree.of(shape, (rank - treeRoot + n) % n, n);
         int seg = Segments.size(ctx.tuning().segmentBytes(), type.size());
         ByteBuffer acc = op.elementwise() && bytes > seg
                 ? pipelined(ctx, ex, in, out, type, bytes, op, root, treeRoot, tree, seg)
@@ -94,13 +97,12 @@ public final class Reduce {
         ByteBuffer incoming = ctx.scratch().get(Scratch.TEMP_B, bytes);
         LocalCopy.copy(in, 0, acc, 0, bytes);
         for (int i = 0; i < tree.childCount; i++) {
-            ex.recv((tree.child(i) + treeRoot) % n, ctx.tag(ReduceTree.round(tree.childDistance(i))), incoming,
-                    0, bytes);
+            ex.recv((tree.child(i) + treeRoot) % n, ctx.tag(tree.childRound(i)), incoming, 0, bytes);
             ex.await();
             op.apply(acc, incoming, acc, type, count);
         }
         if (tree.parent >= 0) {
-            ex.send((tree.parent + treeRoot) % n, ctx.tag(ReduceTree.round(tree.parentDistance)), acc, 0, bytes);
+            ex.send((tree.parent + treeRoot) % n, ctx.tag(tree.parentRound), acc, 0, bytes);
             ex.await();
         }
         return acc;
