@@ -83,13 +83,10 @@ public final class Npz {
             if (want > Integer.MAX_VALUE - 16) {
                 throw new IOException(where + ": " + want + " bytes is too much for one read; partition the data");
             }
-            // Straight into one array of the known size: readNBytes(int) would gather 8 KiB chunks and copy them
-            // again (for a 50 MB share, a third of the read's CPU time).
-            byte[] data = new byte[(int) want];
-            int got = in.readNBytes(data, 0, data.length);
-            if (got < want) {
+            byte[] data = in.readNBytes((int) want);
+            if (data.length < want) {
                 throw new IOException(where + ": truncated data: rows " + from + ".." + to + " need " + want
-                        + " bytes, only " + got + " remain");
+                        + " bytes, only " + data.length + " remain");
             }
             long[] shape = h.shape().clone();
             if (shape.length > 0) {
