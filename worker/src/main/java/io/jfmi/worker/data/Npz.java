@@ -69,30 +69,18 @@ public final class Npz {
         }
         try (InputStream in = open(file, name)) {
             Npy.Header h = Npy.readHeader(in, where);
-            long rows = h.shape().length == 0 ? 1 : h.shape()[0];
-            if (from < 0 || to > rows || from > to) {
-                throw new IOException(where + ": rows " + from + ".." + to + " outside 0.." + rows);
-            }
-            long rowBytes = h.rowBytes();
+            int want = rowBytes(h, from, to, where);
             try {
-                in.skipNBytes(from * rowBytes);
+                in.skipNBytes(from * h.rowBytes());
             } catch (java.io.EOFException e) {
                 throw new IOException(where + ": truncated data (ends before row " + from + ")", e);
             }
-            long want = (to - from) * rowBytes;
-            if (want > Integer.MAX_VALUE - 16) {
-                throw new IOException(where + ": " + want + " bytes is too much for one read; partition the data");
-            }
-            byte[] data = in.readNBytes((int) want);
+            byte[] data = in.readNBytes(want);
             if (data.length < want) {
                 throw new IOException(where + ": truncated data: rows " + from + ".." + to + " need " + want
                         + " bytes, only " + data.length + " remain");
             }
-            long[] shape = h.shape().clone();
-            if (shape.length > 0) {
-                shape[0] = to - from;
-            }
-            return new NpyArray(h.dtype(), shape, java.nio.ByteBuffer.wrap(data));
+            return new NpyArray(h.dtype(), rowsShape(h, from, to), java.nio.ByteBuffer.wrap(data));
         } catch (ZipException e) {
             throw new IOException(where + ": truncated or corrupt (" + e.getMessage() + ")", e);
         }
@@ -118,26 +106,37 @@ public final class Npz {
             }
             long start = entry.get().dataOffset();
             Npy.Header h = Npy.readHeader(Channels.newInputStream(ch.position(start)), where);
-            long rows = h.shape().length == 0 ? 1 : h.shape()[0];
-            if (from < 0 || to > rows || from > to) {
-                throw new IOException(where + ": rows " + from + ".." + to + " outside 0.." + rows);
-            }
-            long want = (to - from) * h.rowBytes();
+            int want = rowBytes(h, from, to, where);
             long at = h.dataOffset() + from * h.rowBytes();
             if (at + want > entry.get().size()) {
                 throw new IOException(where + ": truncated data: rows " + from + ".." + to + " need " + want
                         + " bytes from byte " + at + ", the array has " + entry.get().size());
             }
-            if (want > Integer.MAX_VALUE - 16) {
-                throw new IOException(where + ": " + want + " bytes is too much for one read; partition the data");
-            }
-            long[] shape = h.shape().clone();
-            if (shape.length > 0) {
-                shape[0] = to - from;
-            }
-            return Optional.of(new NpyArray(h.dtype(), shape, ch.map(FileChannel.MapMode.READ_ONLY, start + at,
-                    want)));
+            return Optional.of(new NpyArray(h.dtype(), rowsShape(h, from, to),
+                    ch.map(FileChannel.MapMode.READ_ONLY, start + at, want)));
         }
+    }
+
+    /** The bytes of rows {@code from..to}, checked against the array's rows and what one read can hold. */
+    private static int rowBytes(Npy.Header h, long from, long to, String where) throws IOException {
+        long rows = h.shape().length == 0 ? 1 : h.shape()[0];
+        if (from < 0 || to > rows || from > to) {
+            throw new IOException(where + ": rows " + from + ".." + to + " outside 0.." + rows);
+        }
+        long want = (to - from) * h.rowBytes();
+        if (want > Integer.MAX_VALUE - 16) {
+            throw new IOException(where + ": " + want + " bytes is too much for one read; partition the data");
+        }
+        return (int) want;
+    }
+
+    /** The array's shape with its first dimension cut to {@code to - from} rows. */
+    private static long[] rowsShape(Npy.Header h, long from, long to) {
+        long[] shape = h.shape().clone();
+        if (shape.length > 0) {
+            shape[0] = to - from;
+        }
+        return shape;
     }
 
     private static String where(Path file, String name) {
