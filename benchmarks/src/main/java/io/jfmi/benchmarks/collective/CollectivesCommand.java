@@ -95,6 +95,7 @@ public final class CollectivesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Integer> bytes = Sizes.parseCollectiveSizes(sizes);
         ops.forEach(BenchOp::parse);
+        AlgorithmArgs.check(algorithms);
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
         }

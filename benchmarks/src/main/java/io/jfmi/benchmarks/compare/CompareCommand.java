@@ -2,6 +2,7 @@ package io.jfmi.benchmarks.compare;
 
 import io.jfmi.benchmarks.Charts;
 import io.jfmi.benchmarks.Sizes;
+import io.jfmi.benchmarks.collective.AlgorithmArgs;
 import io.jfmi.benchmarks.collective.BenchOp;
 import io.jfmi.benchmarks.collective.JfmiRunner;
 import io.jfmi.benchmarks.collective.ResultRow;
@@ -68,6 +69,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--work", description = "Where peer programs are built (default: a temporary directory).")
     Path work;
 
+    @Option(names = "--algorithm", paramLabel = "OP=NAME", split = ",", description = "Force algorithms in every "
+            + "jfmi rank, e.g. reduce=binary (see worker run --help); the peers keep their own choices.")
+    List<String> algorithms = new ArrayList<>();
+
+    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "A further option for every jfmi rank's JVM "
+            + "(repeatable), e.g. --jvm-opt=-XX:TieredStopAtLevel=1.")
+    List<String> jvmOpts = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         List<Integer> bytes = sizes.stream().map(Sizes::parse).toList();
@@ -75,6 +84,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("sizes must be multiples of 8 bytes");
         }
         ops.forEach(BenchOp::parse); // an unknown op fails here, before any peer is built or rank started
+        AlgorithmArgs.check(algorithms);
         List<String> unknown = systems.stream().filter(x -> !x.equals("floor") && !SYSTEMS.contains(x)).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("--systems: unknown " + unknown + "; known: jfmi, openmpi, gloo, floor");
@@ -144,6 +154,13 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
+    /** The jfmi ranks' JVM options: a bounded serial-GC heap, quiet logs, then the user's. */
+    private List<String> jfmiJvmOpts() {
+        List<String> opts = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"));
+        opts.addAll(jvmOpts);
+        return opts;
+    }
+
     /** One system at one rank count into {@code rows}; a peer that cannot run goes into {@code skipped}. */
     private void runSystem(String system, int n, List<Integer> bytes, PeerRunners peers, List<ResultRow> rows,
             Map<String, String> skipped, List<String> failures, int round) throws Exception {
@@ -151,11 +168,11 @@ public final class CompareCommand implements Callable<Integer> {
         try {
             switch (system) {
                 case "jfmi" -> {
-                    System.err.printf("compare: jfmi, %d ranks%s ...%n", n, ofRounds);
+                    System.err.printf("compare: jfmi, %d ranks%s%s ...%n", n, ofRounds,
+                            algorithms.isEmpty() ? "" : ", algorithm " + String.join(",", algorithms));
                     try {
                         rows.addAll(JfmiRunner.run(new JfmiRunner.Plan(ops, bytes, iterations, warmup, true, false,
-                                false, false, -1, List.of("-Xmx1g", "-XX:+UseSerialGC", "-Djfmi.log.level=WARN"),
-                                List.of(), 0, List.of(), bindToCores), n));
+                                false, false, -1, jfmiJvmOpts(), algorithms, 0, List.of(), bindToCores), n));
                     } catch (JfmiRunner.RunFailed e) {
                         // Keep what the other rank counts measured; the run still ends non-zero.
                         failures.add(e.getMessage() + (e.verifyFailed() ? " (a wrong result)" : ""));

@@ -25,6 +25,20 @@ class CompareArgumentsTest {
     }
 
     @Test
+    void anUnknownOrMalformedAlgorithmIsRefusedBeforeAnythingRuns() throws Exception {
+        String err = BadArguments.refused("compare", "--algorithm", "reduce=binray", "--systems", "jfmi,openmpi",
+                "--work", work.toString());
+        assertTrue(err.contains("unknown reduce algorithm 'binray'") && err.contains("binary"), err);
+        err = BadArguments.refused("compare", "--algorithm", "reduce", "--work", work.toString());
+        assertTrue(err.contains("'reduce' is not OP=NAME"), err);
+        err = BadArguments.refused("collectives", "--algorithm", "scan=linear");
+        assertTrue(err.contains("unknown op 'scan'"), err);
+        try (var built = Files.list(work)) {
+            assertEquals(0, built.count(), "nothing may be built for a refused run");
+        }
+    }
+
+    @Test
     void anUnknownSystemIsRefused() throws Exception {
         String err = BadArguments.refused("compare", "--systems", "jfmi,mpich", "--work", work.toString());
         assertTrue(err.contains("--systems: unknown [mpich]"), err);
