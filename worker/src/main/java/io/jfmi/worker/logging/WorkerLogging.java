@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * The worker's logging (rank JVMs, launch, the Lambda handler), set up in code: logback's XML configuration cost a
- * fresh JVM about 100 ms of CPU before its first message (benchmarks/RESULTS.md), which every rank pays at Init and
- * every Lambda cold start pays on one core. Messages go to standard error, so that standard output keeps the job's
+ * fresh JVM without a class archive about 100 ms of CPU before its first message, 70-80 ms of a Lambda cold start's
+ * Init on one core (benchmarks/RESULTS.md; ranks that launch starts from the build's class archive saw no
+ * difference). Messages go to standard error, so that standard output keeps the job's
  * own lines (progress, REPORT, the handler's response). {@code -Djfmi.log.level=LEVEL} sets the root level
  * (default INFO); {@code -Dlogback.configurationFile=FILE} hands the whole configuration to logback's own reader.
  */
