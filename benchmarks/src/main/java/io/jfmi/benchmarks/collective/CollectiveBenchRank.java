@@ -166,6 +166,7 @@ public final class CollectiveBenchRank implements Callable<Integer> {
         long t0 = System.nanoTime();
         loop.run(comm, op, buffers, iters, h);
         long wall = System.nanoTime() - t0;
+        long waited = loop.waitedNanos();
         long cpu = ProcessCpu.nanos() - cpu0;
         if (idle != null) {
             idle.stop();
@@ -177,16 +178,17 @@ public final class CollectiveBenchRank implements Callable<Integer> {
                 System.out.println(slow);
             }
         }
-        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, wall, jit.busyNanosSinceLastLook(),
-                idle == null ? null : idle.percent());
+        return new Timed(h, cpu0 < 0 ? 0 : (double) cpu / iters, waited < 0 ? -1 : (double) waited / iters, wall,
+                jit.busyNanosSinceLastLook(), idle == null ? null : idle.percent());
     }
 
     /**
-     * Latencies of the timed calls, the process's CPU time per call in ns (0 if the JVM cannot tell), the calls'
-     * wall time and the JIT's CPU time meanwhile (-1 if unknown), ns, and the host's idle share meanwhile, percent
-     * (rank 0 only; null elsewhere or when unknown).
+     * Latencies of the timed calls, the process's CPU time per call in ns (0 if the JVM cannot tell), the calling
+     * thread's wait for a CPU per call in ns (-1 if unknown), the calls' wall time and the JIT's CPU time meanwhile
+     * (-1 if unknown), ns, and the host's idle share meanwhile, percent (rank 0 only; null elsewhere or when unknown).
      */
-    private record Timed(Histogram latency, double cpuNanosPerCall, long wallNanos, long jitNanos, Double idlePct) {
+    private record Timed(Histogram latency, double cpuNanosPerCall, double runQueueNanosPerCall, long wallNanos,
+            long jitNanos, Double idlePct) {
     }
 
     /**
@@ -235,15 +237,15 @@ public final class CollectiveBenchRank implements Callable<Integer> {
     }
 
     private void report(Communicator comm, BenchOp op, int size, int iters, Timed timed) {
-        List<ResultRow> parts = PointGather.everyRank(comm, "jfmi", op, size, iters, timed.latency(),
-                timed.cpuNanosPerCall());
+        List<PointGather.RankPoint> parts = PointGather.everyRank(comm, "jfmi", op, size, iters, timed.latency(),
+                timed.cpuNanosPerCall(), timed.runQueueNanosPerCall());
         if (parts == null) {
             return;
         }
         if (perRank) {
             PointGather.describe(parts).forEach(System.out::println);
         }
-        ResultRow row = ResultRow.combine(parts);
+        ResultRow row = ResultRow.combine(PointGather.rows(parts));
         JsonObject line = JsonCodec.COMPACT.toJsonTree(row.withIdlePct(timed.idlePct())).getAsJsonObject();
         line.addProperty("verified", verify);
         System.out.println(RESULT_PREFIX + JsonCodec.COMPACT.toJson(line));

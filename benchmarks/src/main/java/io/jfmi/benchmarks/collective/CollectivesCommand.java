@@ -40,7 +40,8 @@ public final class CollectivesCommand implements Callable<Integer> {
     boolean verify;
 
     @Option(names = "--per-rank", description = "Also print every rank's mean, p50, p99 and CPU per call for each "
-            + "point (the table averages the means over ranks and shows the slowest rank's p50 and p99).")
+            + "point (the table averages the means over ranks and shows the slowest rank's p50 and p99), and on "
+            + "Linux its time per call waiting for a CPU (runnable, not running).")
     boolean perRank;
 
     @Option(names = "--slow-calls-us", paramLabel = "US", description = "Each rank also lists, per point, its timed "

@@ -12,6 +12,13 @@ final class PointGather {
     private PointGather() {
     }
 
+    /** Figures per rank and point. */
+    private static final int FIGURES = 5;
+
+    /** One rank's row and its run-queue wait per call, µs (negative when unknown). */
+    record RankPoint(ResultRow row, double runQueueUs) {
+    }
+
     /**
      * @param latency         this rank's timed calls, ns
      * @param cpuNanosPerCall this rank's process CPU per call, ns (0 when unknown)
@@ -19,40 +26,54 @@ final class PointGather {
      */
     static ResultRow toRankZero(Communicator c, String system, BenchOp op, int size, int calls, Histogram latency,
             double cpuNanosPerCall) {
-        List<ResultRow> parts = everyRank(c, system, op, size, calls, latency, cpuNanosPerCall);
-        return parts == null ? null : ResultRow.combine(parts);
+        List<RankPoint> parts = everyRank(c, system, op, size, calls, latency, cpuNanosPerCall, -1);
+        return parts == null ? null : ResultRow.combine(rows(parts));
     }
 
-    /** Every rank's own row, in rank order, on rank 0; null on the other ranks. */
-    static List<ResultRow> everyRank(Communicator c, String system, BenchOp op, int size, int calls,
-            Histogram latency, double cpuNanosPerCall) {
+    /**
+     * Every rank's own figures, in rank order, on rank 0; null on the other ranks.
+     *
+     * @param runQueueNanosPerCall this rank's time waiting for a CPU per call, ns (negative when unknown)
+     */
+    static List<RankPoint> everyRank(Communicator c, String system, BenchOp op, int size, int calls,
+            Histogram latency, double cpuNanosPerCall, double runQueueNanosPerCall) {
         double[] mine = {latency.getMean(), latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
-            cpuNanosPerCall};
-        double[] all = c.rank() == 0 ? new double[4 * c.size()] : null;
+            cpuNanosPerCall, runQueueNanosPerCall};
+        double[] all = c.rank() == 0 ? new double[FIGURES * c.size()] : null;
         c.gather(DataBuffer.of(mine), all == null ? null : DataBuffer.of(all), 0);
         if (all == null) {
             return null;
         }
-        List<ResultRow> parts = new ArrayList<>();
+        List<RankPoint> parts = new ArrayList<>();
         for (int r = 0; r < c.size(); r++) {
-            parts.add(new ResultRow(system, c.size(), op.label(), size, calls, all[4 * r] / 1000,
-                    all[4 * r + 1] / 1000, all[4 * r + 2] / 1000, all[4 * r + 3] / 1000));
+            int at = FIGURES * r;
+            ResultRow row = new ResultRow(system, c.size(), op.label(), size, calls, all[at] / 1000,
+                    all[at + 1] / 1000, all[at + 2] / 1000, all[at + 3] / 1000);
+            parts.add(new RankPoint(row, all[at + 4] < 0 ? -1 : all[at + 4] / 1000));
         }
         return parts;
     }
 
+    /** The rows alone, for {@link ResultRow#combine}. */
+    static List<ResultRow> rows(List<RankPoint> parts) {
+        return parts.stream().map(RankPoint::row).toList();
+    }
+
     /**
-     * One line per rank, e.g. "per rank: reduce 8 B, rank 3: mean 2.66 µs, p50 2.19, p99 9.16, CPU 3.37 per call":
-     * the mean over ranks hides which ranks carry it (a reduce's leaves, which run ahead of the root, or ranks
-     * that shared a core).
+     * One line per rank, e.g. "per rank: reduce 8 B, rank 3: mean 2.66 µs, p50 2.19, p99 9.16, CPU 3.37 per call,
+     * waiting for a CPU 0.41": the mean over ranks hides which ranks carry it (a reduce's leaves, which run ahead
+     * of the root, or ranks that shared a core), and the wait tells a rank's own slow calls from turns it waited for
+     * a core (left out where the kernel does not tell).
      */
-    static List<String> describe(List<ResultRow> parts) {
+    static List<String> describe(List<RankPoint> parts) {
         List<String> lines = new ArrayList<>();
         for (int r = 0; r < parts.size(); r++) {
-            ResultRow p = parts.get(r);
+            ResultRow p = parts.get(r).row();
+            double wait = parts.get(r).runQueueUs();
             lines.add(String.format(Locale.ROOT,
-                    "per rank: %s %d B, rank %d: mean %.2f µs, p50 %.2f, p99 %.2f, CPU %s per call",
-                    p.op(), p.bytes(), r, p.meanUs(), p.p50Us(), p.p99Us(), p.cpuText()));
+                    "per rank: %s %d B, rank %d: mean %.2f µs, p50 %.2f, p99 %.2f, CPU %s per call%s",
+                    p.op(), p.bytes(), r, p.meanUs(), p.p50Us(), p.p99Us(), p.cpuText(),
+                    wait < 0 ? "" : String.format(Locale.ROOT, ", waiting for a CPU %.2f", wait)));
         }
         return lines;
     }

@@ -14,6 +14,9 @@ import org.HdrHistogram.Histogram;
  */
 final class TimedCalls {
     private long[] samples = new long[0];
+    /** Opened at the first block, by the thread that makes the calls. */
+    private RunQueueWait runQueue;
+    private long waitedNanos = -1;
 
     /** A histogram for latencies in ns, up to an hour, 3 significant digits. */
     static Histogram newHistogram() {
@@ -22,13 +25,18 @@ final class TimedCalls {
 
     /** A barrier, then {@code calls} calls; the latency of each goes into {@code into} once all are done. */
     void run(Communicator comm, BenchOp op, BenchOp.Buffers buffers, int calls, Histogram into) {
+        if (runQueue == null) {
+            runQueue = RunQueueWait.forCallingThread();
+        }
         comm.barrier();
         if (samples.length < calls) {
             samples = new long[calls];
         }
+        long waited0 = runQueue.nanos(); // the calls alone: a rank that finishes early waits in the barrier below
         for (int i = 0; i < calls; i++) {
             samples[i] = timeOne(comm, op, buffers);
         }
+        waitedNanos = waited0 < 0 ? -1 : runQueue.nanos() - waited0;
         // No rank's bookkeeping may run while another's last call is in flight: on a cold rank it is code run for
         // the first time, and with ranks sharing cores it took the CPU from that call (measured: the last of 300
         // cold calls at 6 ranks took 2-10 ms on three or four ranks in each of three runs; none did after this).
@@ -36,6 +44,14 @@ final class TimedCalls {
         for (int i = 0; i < calls; i++) {
             into.recordValue(Math.max(1, samples[i]));
         }
+    }
+
+    /**
+     * How long the calling thread was runnable but waiting for a CPU during the last block's calls (the barriers
+     * left out), ns; -1 when the kernel does not tell.
+     */
+    long waitedNanos() {
+        return waitedNanos;
     }
 
     /** The latencies (ns) of the last block's calls, in call order: valid until the next {@link #run}. */
