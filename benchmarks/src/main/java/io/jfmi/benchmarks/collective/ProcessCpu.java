@@ -170,15 +170,8 @@ final class ProcessCpu {
         } catch (IOException e) {
             return 0; // the thread ended: its file reads as an error until the next refresh drops it
         }
-        long ns = 0;
-        for (int i = 0; i < LINE.position(); i++) {
-            byte b = LINE.get(i);
-            if (b < '0' || b > '9') {
-                break;
-            }
-            ns = ns * 10 + (b - '0');
-        }
-        return ns;
+        LINE.flip();
+        return Math.max(0, Schedstat.field(LINE, Schedstat.ON_CPU));
     }
 
     private static void closeQuietly(FileChannel file) {

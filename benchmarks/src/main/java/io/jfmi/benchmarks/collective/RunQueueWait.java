@@ -50,27 +50,6 @@ final class RunQueueWait {
             return -1;
         }
         line.flip();
-        return secondField(line);
-    }
-
-    /** The second space-separated decimal number in {@code text}, or -1 when there is none. */
-    static long secondField(ByteBuffer text) {
-        int i = text.position();
-        int end = text.limit();
-        while (i < end && text.get(i) != ' ') {
-            i++;
-        }
-        i++;
-        long value = 0;
-        int digits = 0;
-        for (; i < end; i++) {
-            byte b = text.get(i);
-            if (b < '0' || b > '9') {
-                break;
-            }
-            value = value * 10 + (b - '0');
-            digits++;
-        }
-        return digits == 0 ? -1 : value;
+        return Schedstat.field(line, Schedstat.RUN_QUEUE_WAIT);
     }
 }

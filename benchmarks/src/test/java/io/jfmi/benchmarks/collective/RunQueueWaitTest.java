@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 /** The run-queue wait that {@code collectives --per-rank} prints per rank. */
 class RunQueueWaitTest {
     @Test
-    void takesTheSecondFieldOfASchedstatLine() {
-        assertEquals(2123992, RunQueueWait.secondField(ascii("304524 2123992 2\n")));
-        assertEquals(0, RunQueueWait.secondField(ascii("0 0 0\n")));
-        assertEquals(-1, RunQueueWait.secondField(ascii("304524\n")));
-        assertEquals(-1, RunQueueWait.secondField(ascii("")));
+    void takesEachFieldOfASchedstatLine() {
+        assertEquals(304524, Schedstat.field(ascii("304524 2123992 2\n"), Schedstat.ON_CPU));
+        assertEquals(2123992, Schedstat.field(ascii("304524 2123992 2\n"), Schedstat.RUN_QUEUE_WAIT));
+        assertEquals(2, Schedstat.field(ascii("304524 2123992 2\n"), 2));
+        assertEquals(0, Schedstat.field(ascii("0 0 0\n"), Schedstat.RUN_QUEUE_WAIT));
+        assertEquals(-1, Schedstat.field(ascii("304524\n"), Schedstat.RUN_QUEUE_WAIT));
+        assertEquals(-1, Schedstat.field(ascii(""), Schedstat.ON_CPU));
     }
 
     @Test
