@@ -25,6 +25,11 @@ final class FrameReader {
     static final int ACK_EVERY_BYTES = 512 * 1024;
     static final int ACK_EVERY_FRAMES = 256;
 
+    /** Whether this call's read-ahead is still to be handed out (see {@link #startCall}). */
+    private boolean readAheadLeft = true;
+    /** How many links the current call reads from. */
+    private int links;
+
     FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId, FrameWriter acks) {
         this.rank = rank;
         this.size = size;
@@ -32,6 +37,38 @@ final class FrameReader {
         this.inboxes = inboxes;
         this.jobId = jobId;
         this.acks = acks;
+    }
+
+    /**
+     * Starts a call that reads from {@code readingLinks} links. With more than one, a refill reads the rest of the
+     * frame in hand and the next header, and the first link refilled in the call reads on: two frames like the
+     * last for each link, at most a share of one buffer. Links whose buffers were filled whole, together, ran dry
+     * together, so one call in every 62 of an 8-rank reduce's root read 7 x 64 KiB of 1 KiB messages (30-840 µs,
+     * benchmarks/RESULTS.md); handing the read-ahead to one link a call makes their refills take turns, each call
+     * reading about what it takes. One link keeps whole-buffer reads: it has no one to take turns with.
+     */
+    void startCall(int readingLinks) {
+        links = readingLinks;
+        readAheadLeft = true;
+    }
+
+    /**
+     * Bounds the refill of {@code link}'s buffer (in write mode, after a compact) as {@link #startCall} says.
+     * Returns whether this refill took the call's read-ahead.
+     */
+    private boolean limitRefill(Link link) {
+        if (links <= 1) {
+            return false;
+        }
+        ByteBuffer in = link.in;
+        boolean takes = readAheadLeft;
+        readAheadLeft = false;
+        long ahead = takes
+                ? Math.min(2L * links * (FrameHeader.SIZE + link.payloadLength), Link.READ_BUFFER_BYTES / links)
+                : 0;
+        long wanted = in.position() + Math.max(0, link.payloadRemaining) + Math.max(ahead, FrameHeader.PADDED_START);
+        in.limit((int) Math.min(in.capacity(), wanted));
+        return takes;
     }
 
     /**
@@ -89,8 +126,12 @@ final class FrameReader {
                 continue;
             }
             in.compact();
+            boolean tookReadAhead = in == link.in && limitRefill(link);
             int n = link.inboundIo().read(in);
             in.flip();
+            if (n == 0 && tookReadAhead) {
+                readAheadLeft = true; // nothing came: the next link that refills may have it
+            }
             if (n < 0) {
                 // Not an error yet: the peer may have sent all we need and left. The transport decides.
                 link.peerClosed = true;

@@ -329,6 +329,7 @@ public final class Transport implements AutoCloseable {
 
     private void progress(Exchange ex) throws IOException {
         long spinStart = System.nanoTime();
+        reader.startCall(readingLinks());
         while (true) {
             if (healer.hasNotices()) {
                 healer.drainNotices(Deadline.at(ex.deadlineNanos, ex.budgetMillis));
@@ -411,6 +412,17 @@ public final class Transport implements AutoCloseable {
             park(ex);
             spinStart = System.nanoTime();
         }
+    }
+
+    /** How many of this call's links it receives from. */
+    private int readingLinks() {
+        int reading = 0;
+        for (int i = 0; i < activeCount; i++) {
+            if (active[i].pendingRecvs > 0) {
+                reading++;
+            }
+        }
+        return reading;
     }
 
     private boolean allDone(Exchange ex) {
