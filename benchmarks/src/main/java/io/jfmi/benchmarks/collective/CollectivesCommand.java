@@ -1,6 +1,7 @@
 package io.jfmi.benchmarks.collective;
 
 import io.jfmi.benchmarks.Charts;
+import io.jfmi.benchmarks.HostFacts;
 import io.jfmi.benchmarks.Sizes;
 import io.jfmi.worker.launch.CoreBinding;
 import java.nio.file.Files;
@@ -125,7 +126,7 @@ public final class CollectivesCommand implements Callable<Integer> {
                 return e.verifyFailed() ? 3 : 1;
             }
         }
-        System.out.print(ResultRow.table(rows));
+        System.out.print(new HostFacts().describe() + ResultRow.table(rows));
         if (out != null) {
             Files.createDirectories(out);
             Files.writeString(out.resolve("results.csv"), ResultRow.csv(rows));

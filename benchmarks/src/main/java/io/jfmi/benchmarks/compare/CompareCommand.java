@@ -1,6 +1,7 @@
 package io.jfmi.benchmarks.compare;
 
 import io.jfmi.benchmarks.Charts;
+import io.jfmi.benchmarks.HostFacts;
 import io.jfmi.benchmarks.Sizes;
 import io.jfmi.benchmarks.collective.AlgorithmArgs;
 import io.jfmi.benchmarks.collective.BenchOp;
@@ -120,7 +121,8 @@ public final class CompareCommand implements Callable<Integer> {
             byRound.add(rows);
         }
         List<ResultRow> rows = rounds == 1 ? byRound.get(0) : Rounds.medianRows(byRound);
-        String text = table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.MEAN)
+        // the host's facts head the table: congestion control and the kernel move both systems' small-message tails
+        String text = new HostFacts().describe() + table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.MEAN)
                 + Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.P99));
         System.out.print(text);
         skipped.forEach((system, why) -> System.out.println("skipped " + system + ": " + why));
