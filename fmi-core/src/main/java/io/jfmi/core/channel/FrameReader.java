@@ -25,10 +25,21 @@ final class FrameReader {
     static final int ACK_EVERY_BYTES = 512 * 1024;
     static final int ACK_EVERY_FRAMES = 256;
 
+    /**
+     * Calls whose messages are this many to a buffer or more keep whole-buffer reads on every link: even refilled
+     * all at once, the buffers refill once in that many calls, under the 1% a p99 sees. Read a few frames at a
+     * time, every 14th call of an 8-rank 8 B reduce's root took 15 µs: one read of a few hundred bytes from a full
+     * receive queue, whose window update let the leaf's queued segments in, received inside that read
+     * (benchmarks/RESULTS.md).
+     */
+    static final int WHOLE_BUFFER_MIN_FRAMES = 200;
+
     /** Whether this call's read-ahead is still to be handed out (see {@link #startCall}). */
     private boolean readAheadLeft = true;
     /** How many links the current call reads from. */
     private int links;
+    /** Whether the current call's refills read whole buffers (one link, or messages small enough). */
+    private boolean wholeBufferReads = true;
 
     FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId, FrameWriter acks) {
         this.rank = rank;
@@ -40,16 +51,20 @@ final class FrameReader {
     }
 
     /**
-     * Starts a call that reads from {@code readingLinks} links. With more than one, a refill reads the rest of the
-     * frame in hand and the next header, and the first link refilled in the call reads on: two frames like the
-     * last for each link, at most a share of one buffer. Links whose buffers were filled whole, together, ran dry
-     * together, so one call in every 62 of an 8-rank reduce's root read 7 x 64 KiB of 1 KiB messages (30-840 µs,
-     * benchmarks/RESULTS.md); handing the read-ahead to one link a call makes their refills take turns, each call
-     * reading about what it takes. One link keeps whole-buffer reads: it has no one to take turns with.
+     * Starts a call that reads from {@code readingLinks} links, the largest message it receives {@code
+     * largestReceive} bytes. With more than one link, a refill reads the rest of the frame in hand and the next
+     * header, and the first link refilled in the call reads on: two frames like the last for each link, at most a
+     * share of one buffer. Links whose buffers were filled whole, together, ran dry together, so one call in every
+     * 62 of an 8-rank reduce's root read 7 x 64 KiB of 1 KiB messages (30-840 µs, benchmarks/RESULTS.md); handing
+     * the read-ahead to one link a call makes their refills take turns, each call reading about what it takes. One
+     * link keeps whole-buffer reads: it has no one to take turns with; so do calls of small messages
+     * ({@link #WHOLE_BUFFER_MIN_FRAMES}).
      */
-    void startCall(int readingLinks) {
+    void startCall(int readingLinks, int largestReceive) {
         links = readingLinks;
         readAheadLeft = true;
+        wholeBufferReads = links <= 1
+                || (long) (FrameHeader.SIZE + largestReceive) * WHOLE_BUFFER_MIN_FRAMES <= Link.READ_BUFFER_BYTES;
     }
 
     /**
@@ -57,7 +72,7 @@ final class FrameReader {
      * Returns whether this refill took the call's read-ahead.
      */
     private boolean limitRefill(Link link) {
-        if (links <= 1) {
+        if (wholeBufferReads) {
             return false;
         }
         ByteBuffer in = link.in;

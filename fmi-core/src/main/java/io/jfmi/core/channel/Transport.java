@@ -329,7 +329,7 @@ public final class Transport implements AutoCloseable {
 
     private void progress(Exchange ex) throws IOException {
         long spinStart = System.nanoTime();
-        reader.startCall(readingLinks());
+        reader.startCall(readingLinks(), largestReceive(ex));
         while (true) {
             if (healer.hasNotices()) {
                 healer.drainNotices(Deadline.at(ex.deadlineNanos, ex.budgetMillis));
@@ -423,6 +423,14 @@ public final class Transport implements AutoCloseable {
             }
         }
         return reading;
+    }
+
+    private static int largestReceive(Exchange ex) {
+        int largest = 0;
+        for (int i = 0; i < ex.recvCount; i++) {
+            largest = Math.max(largest, ex.recvs[i].expected);
+        }
+        return largest;
     }
 
     private boolean allDone(Exchange ex) {
