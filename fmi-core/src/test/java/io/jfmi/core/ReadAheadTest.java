@@ -35,8 +35,8 @@ class ReadAheadTest {
     void aRootOfLinearReducesOfEightBytesReadsInFewCalls() throws Exception {
         int calls = 3000;
         RootReads root = linearReducesAfterTheLeavesRanAhead(1, calls);
-        // A 64 KiB buffer holds 1,820 such frames: whole-buffer refills come a few times in 3,000 calls. Reads of a
-        // few frames each came every 14th call.
+        // A 64 KiB buffer holds 1,820 such frames: whole-buffer refills come a few times in 3,000 calls (2 here).
+        // Refills bounded to a few frames, as 1 KiB messages have, read in 1,493 of the 3,000.
         assertTrue(root.callsThatRead <= calls / 100, root.callsThatRead + " of " + calls + " reduces read from the "
                 + "root's sockets (a few frames per read)");
         assertTrue(root.mostInOneCall >= (long) LINKS * 32 * 1024, "the root read only " + root.mostInOneCall

@@ -122,8 +122,9 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<ResultRow> rows = rounds == 1 ? byRound.get(0) : Rounds.medianRows(byRound);
         // the host's facts head the table: congestion control and the kernel move both systems' small-message tails
-        String text = new HostFacts().describe() + table(rows) + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.MEAN)
-                + Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.P99));
+        String text = new HostFacts().describe() + table(rows)
+                + (rounds == 1 ? "" : Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.MEAN)
+                        + Rounds.ratioTable(byRound, "openmpi", Rounds.Metric.P99));
         System.out.print(text);
         skipped.forEach((system, why) -> System.out.println("skipped " + system + ": " + why));
         failures.forEach(f -> System.out.println("FAILED " + f));
