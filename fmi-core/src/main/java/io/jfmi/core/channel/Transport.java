@@ -267,9 +267,12 @@ public final class Transport implements AutoCloseable {
             l.sendQueue.addLast(s);
             activate(l);
         }
+        int readingLinks = 0;
+        int largestReceive = 0;
         for (int i = 0; i < ex.recvCount; i++) {
             RecvRequest r = ex.recvs[i];
             checkPeer(r.peer, ex);
+            largestReceive = Math.max(largestReceive, r.expected);
             PeerInbox inbox = inboxes[r.peer];
             if (inbox.posted != null) {
                 throw new IllegalStateException("two receives posted for rank " + r.peer + " in one step of "
@@ -285,9 +288,12 @@ public final class Transport implements AutoCloseable {
                         + " with that tag first");
             }
             Link l = linkOf[r.peer];
-            l.pendingRecvs++;
+            if (l.pendingRecvs++ == 0) {
+                readingLinks++; // a relay link can carry receives from several peers
+            }
             activate(l);
         }
+        reader.startCall(readingLinks, largestReceive);
     }
 
     private void checkPeer(int peer, Exchange ex) {
@@ -329,7 +335,6 @@ public final class Transport implements AutoCloseable {
 
     private void progress(Exchange ex) throws IOException {
         long spinStart = System.nanoTime();
-        reader.startCall(readingLinks(), largestReceive(ex));
         while (true) {
             if (healer.hasNotices()) {
                 healer.drainNotices(Deadline.at(ex.deadlineNanos, ex.budgetMillis));
@@ -412,25 +417,6 @@ public final class Transport implements AutoCloseable {
             park(ex);
             spinStart = System.nanoTime();
         }
-    }
-
-    /** How many of this call's links it receives from. */
-    private int readingLinks() {
-        int reading = 0;
-        for (int i = 0; i < activeCount; i++) {
-            if (active[i].pendingRecvs > 0) {
-                reading++;
-            }
-        }
-        return reading;
-    }
-
-    private static int largestReceive(Exchange ex) {
-        int largest = 0;
-        for (int i = 0; i < ex.recvCount; i++) {
-            largest = Math.max(largest, ex.recvs[i].expected);
-        }
-        return largest;
     }
 
     private boolean allDone(Exchange ex) {
