@@ -184,6 +184,11 @@ public final class Communicator implements AutoCloseable {
         return transport.bytesReceived();
     }
 
+    /** The part of {@link #bytesReceived} read into a link's buffer and copied on (tests of the read path). */
+    long bytesBuffered() {
+        return transport.bytesBuffered();
+    }
+
     // ---- point to point -------------------------------------------------------------------------------
 
     /** Sends {@code data} to {@code dst} with a user tag (>= 0); returns once the bytes are handed to TCP. */

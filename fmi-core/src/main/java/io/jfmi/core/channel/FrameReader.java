@@ -40,6 +40,8 @@ final class FrameReader {
     private int links;
     /** Whether the current call's refills read whole buffers (one link, or messages small enough). */
     private boolean wholeBufferReads = true;
+    /** Whether the current call receives a payload read straight into place: refills then stop at the next header. */
+    private boolean largeMessages;
 
     FrameReader(int rank, int size, int maxFrame, PeerInbox[] inboxes, String jobId, FrameWriter acks) {
         this.rank = rank;
@@ -58,26 +60,32 @@ final class FrameReader {
      * 62 of an 8-rank reduce's root read 7 x 64 KiB of 1 KiB messages (30-840 µs, benchmarks/RESULTS.md); handing
      * the read-ahead to one link a call makes their refills take turns, each call reading about what it takes. One
      * link keeps whole-buffer reads: it has no one to take turns with; so do calls of small messages
-     * ({@link #WHOLE_BUFFER_MIN_FRAMES}).
+     * ({@link #WHOLE_BUFFER_MIN_FRAMES}). A call that receives a payload of {@link Link#DIRECT_READ_MIN_BYTES} or
+     * more reads no further than the next header on any link or connection, so that payload goes straight into
+     * place: a whole-buffer refill took the first 64 KiB of every 1 MiB message into the buffer and copied it again
+     * (2% of the CPU of an 8-rank 1 MiB allgather, perf; benchmarks/RESULTS.md). It costs no read: the header's read
+     * replaces the one that took those 64 KiB.
      */
     void startCall(int readingLinks, int largestReceive) {
         links = readingLinks;
         readAheadLeft = true;
-        wholeBufferReads = links <= 1
-                || (long) (FrameHeader.SIZE + largestReceive) * WHOLE_BUFFER_MIN_FRAMES <= Link.READ_BUFFER_BYTES;
+        largeMessages = largestReceive >= Link.DIRECT_READ_MIN_BYTES;
+        wholeBufferReads = !largeMessages && (links <= 1
+                || (long) (FrameHeader.SIZE + largestReceive) * WHOLE_BUFFER_MIN_FRAMES <= Link.READ_BUFFER_BYTES);
     }
 
     /**
-     * Bounds the refill of {@code link}'s buffer (in write mode, after a compact) as {@link #startCall} says.
-     * Returns whether this refill took the call's read-ahead.
+     * Bounds the refill of {@code in}, {@code link}'s buffer or its second connection's (in write mode, after a
+     * compact), as {@link #startCall} says. Returns whether this refill took the call's read-ahead.
      */
-    private boolean limitRefill(Link link) {
+    private boolean limitRefill(ByteBuffer in, Link link) {
         if (wholeBufferReads) {
             return false;
         }
-        ByteBuffer in = link.in;
-        boolean takes = readAheadLeft;
-        readAheadLeft = false;
+        boolean takes = readAheadLeft && !largeMessages && in == link.in;
+        if (takes) {
+            readAheadLeft = false;
+        }
         long ahead = takes
                 ? Math.min(2L * links * (FrameHeader.SIZE + link.payloadLength), Link.READ_BUFFER_BYTES / links)
                 : 0;
@@ -141,7 +149,7 @@ final class FrameReader {
                 continue;
             }
             in.compact();
-            boolean tookReadAhead = in == link.in && limitRefill(link);
+            boolean tookReadAhead = limitRefill(in, link);
             int n = link.inboundIo().read(in);
             in.flip();
             if (n == 0 && tookReadAhead) {
@@ -156,6 +164,7 @@ final class FrameReader {
                 return moved;
             }
             received(link, n);
+            link.bytesBuffered += n;
             moved = true;
         }
     }

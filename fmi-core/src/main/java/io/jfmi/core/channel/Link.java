@@ -61,6 +61,8 @@ public final class Link {
     int activeEpoch;
     long bytesSent;
     long bytesReceived;
+    /** The part of {@link #bytesReceived} read into a buffer rather than straight into place. */
+    long bytesBuffered;
 
     // Healing (direct links only; see LinkHealer). Offsets count bytes of a direction's stream since the link began.
     /** What this link wrote that the peer has not acknowledged; null when the link does not heal. */

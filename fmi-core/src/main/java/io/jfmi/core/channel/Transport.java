@@ -209,6 +209,11 @@ public final class Transport implements AutoCloseable {
         return links.stream().mapToLong(l -> l.bytesReceived).sum();
     }
 
+    /** The part of {@link #bytesReceived} that went through a link's buffer (copied once more) on its way. */
+    public long bytesBuffered() {
+        return links.stream().mapToLong(l -> l.bytesBuffered).sum();
+    }
+
     /**
      * Records a failure seen outside the data path (e.g. the server reports a dead rank) and wakes the caller's
      * thread if it is parked. The next or current call throws it.
