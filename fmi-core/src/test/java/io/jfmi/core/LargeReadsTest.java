@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LargeReadsTest {
     private static final int LONGS = 128 * 1024; // 1 MiB a rank
     private static final int CALLS = 40;
-    /** Headers (64 bytes each with their padding), a frame or two a message, and the start of the job. */
+    /** Headers only: 64 bytes each with their padding, a frame or two a message. */
     private static final long BOUND_PER_MESSAGE = 1024;
 
     @Test
