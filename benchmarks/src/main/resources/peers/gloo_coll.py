@@ -40,46 +40,54 @@ def warm_up(call, warm):
         dist.broadcast(more, 0)
 
 
+def make_call(op, size, n):
+    """The call that times op at size bytes per rank (alltoall: per peer), with its own tensors."""
+    count = size // 8
+    t = torch.zeros(count, dtype=torch.int64)
+    outs = [torch.zeros(count, dtype=torch.int64) for _ in range(n)]
+    a2a_in = torch.zeros(count * n, dtype=torch.int64)
+    a2a_out = torch.zeros(count * n, dtype=torch.int64)
+    calls = {
+        "barrier": lambda: dist.barrier(),
+        "bcast": lambda: dist.broadcast(t, 0),
+        "allgather": lambda: dist.all_gather(outs, t),
+        "reduce": lambda: dist.reduce(t, 0),
+        "allreduce": lambda: dist.all_reduce(t),
+        "alltoall": lambda: dist.all_to_all_single(a2a_out, a2a_in),
+    }
+    if op not in calls:
+        raise SystemExit(f"unknown op {op}")
+    return calls[op]
+
+
 def main():
     port, ops, sizes, iters, warmup = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), \
         int(sys.argv[4]), int(sys.argv[5])
     rank, n = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
     torch.set_num_threads(1)
     dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=n)
-    for op in ops:
-        for size in ([0] if op == "barrier" else [int(s) for s in sizes]):
-            count = size // 8
-            t = torch.zeros(count, dtype=torch.int64)
-            outs = [torch.zeros(count, dtype=torch.int64) for _ in range(n)]
-            a2a_in = torch.zeros(count * n, dtype=torch.int64)
-            a2a_out = torch.zeros(count * n, dtype=torch.int64)
-            calls = {
-                "barrier": lambda: dist.barrier(),
-                "bcast": lambda: dist.broadcast(t, 0),
-                "allgather": lambda: dist.all_gather(outs, t),
-                "reduce": lambda: dist.reduce(t, 0),
-                "allreduce": lambda: dist.all_reduce(t),
-                "alltoall": lambda: dist.all_to_all_single(a2a_out, a2a_in),
-            }
-            if op not in calls:
-                raise SystemExit(f"unknown op {op}")
-            call = calls[op]
-            iters_here = scaled(iters, 20, size, n, 1 << 28)
-            warm_here = scaled(warmup, 20, size, n, 1 << 26)
-            warm_up(call, warm_here)
-            dist.barrier()
-            lat = []
-            cpu0 = time.process_time_ns()  # the process's CPU time, every thread, as the other systems report it
-            for _ in range(iters_here):
-                t0 = time.perf_counter_ns()
-                call()
-                lat.append((time.perf_counter_ns() - t0) / 1000.0)
-            cpu_us = (time.process_time_ns() - cpu0) / 1000.0 / iters_here
-            lat.sort()
-            print("PART " + json.dumps({"system": "gloo", "ranks": n, "rank": rank, "op": op, "bytes": size,
-                                        "iterations": iters_here, "mean_us": sum(lat) / iters_here,
-                                        "p50_us": lat[iters_here // 2], "p99_us": lat[int(iters_here * 0.99)],
-                                        "cpu_us": cpu_us}), flush=True)
+    points = [(op, size) for op in ops for size in ([0] if op == "barrier" else [int(s) for s in sizes])]
+    # Same rule in every benchmark program: before the first point is timed, every point gets its warm-up once, in
+    # order; then each gets it again right before its timed calls, so no figure depends on where its point stands.
+    for op, size in points:
+        warm_up(make_call(op, size, n), scaled(warmup, 20, size, n, 1 << 26))
+    for op, size in points:
+        call = make_call(op, size, n)
+        iters_here = scaled(iters, 20, size, n, 1 << 28)
+        warm_up(call, scaled(warmup, 20, size, n, 1 << 26))
+        dist.barrier()
+        lat = []
+        cpu0 = time.process_time_ns()  # the process's CPU time, every thread, as the other systems report it
+        for _ in range(iters_here):
+            t0 = time.perf_counter_ns()
+            call()
+            lat.append((time.perf_counter_ns() - t0) / 1000.0)
+        cpu_us = (time.process_time_ns() - cpu0) / 1000.0 / iters_here
+        lat.sort()
+        print("PART " + json.dumps({"system": "gloo", "ranks": n, "rank": rank, "op": op, "bytes": size,
+                                    "iterations": iters_here, "mean_us": sum(lat) / iters_here,
+                                    "p50_us": lat[iters_here // 2], "p99_us": lat[int(iters_here * 0.99)],
+                                    "cpu_us": cpu_us}), flush=True)
     dist.destroy_process_group()
 
 

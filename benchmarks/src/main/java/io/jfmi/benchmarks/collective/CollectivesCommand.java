@@ -32,8 +32,9 @@ public final class CollectivesCommand implements Callable<Integer> {
     int iterations = 1000;
 
     @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path "
-            + "(default: ${DEFAULT-VALUE}); "
-            + "both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB timed traffic per rank).")
+            + "(default: ${DEFAULT-VALUE}), for every op and size once before the first is timed and again right "
+            + "before its own timed calls; both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB "
+            + "timed traffic per rank).")
     int warmup = 20000;
 
     @Option(names = "--verify", description = "Check one call of every op and size against independently "

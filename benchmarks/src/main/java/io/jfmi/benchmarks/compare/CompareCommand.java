@@ -38,7 +38,8 @@ public final class CompareCommand implements Callable<Integer> {
     int iterations = 1000;
 
     @Option(names = "--warmup", description = "Untimed calls first, so the JIT has compiled the path "
-            + "(default: ${DEFAULT-VALUE}); both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB "
+            + "(default: ${DEFAULT-VALUE}), for every op and size once before the first is timed and again right "
+            + "before its own timed calls; both counts shrink for large messages (at most 256 MiB warm-up and 1 GiB "
             + "timed traffic per rank).")
     int warmup = 20000;
 
