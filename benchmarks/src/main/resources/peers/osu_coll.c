@@ -90,8 +90,8 @@ int main(int argc, char **argv) {
     double *lat = malloc(sizeof(double) * iters);
     /* Same rule in every benchmark program: before the first point is timed, every point gets its warm-up once, in
      * order; then each gets it again right before its timed calls, so no figure depends on where its point stands in
-     * the list (a job's first op otherwise also meets fresh sockets). */
-    for (int o = 0; o < nops; o++) {
+     * the list (a job's first op otherwise also meets fresh sockets). A cold run (WARMUP 0) skips the pass. */
+    for (int o = 0; o < (warmup > 0 ? nops : 0); o++) {
         int is_barrier = !strcmp(ops[o], "barrier");
         for (int z = 0; z < (is_barrier ? 1 : nsizes); z++) {
             long bytes = is_barrier ? 0 : atol(sizes_s[z]);
