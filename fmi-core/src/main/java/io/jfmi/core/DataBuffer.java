@@ -16,20 +16,25 @@ public final class DataBuffer {
     private final DataType type;
     private final int count;
     private final Object array;
-    private final ByteBuffer region;
-    /** The little-endian view handed to collectives for in-place data, made once so reuse allocates nothing. */
-    private ByteBuffer inPlaceView;
+    /**
+     * The little-endian view handed to collectives for data used in place (a ByteBuffer region or a byte[]), null
+     * for staged arrays. Made here rather than on first use: a lazily made view is a branch that a fresh DataBuffer
+     * takes once, after the JIT has compiled the data path on reused ones, and that first call deoptimizes it
+     * (measured: an uncommon trap in readView on every rank of a 4-rank benchmark when a point's fresh buffers met
+     * code compiled on the warm-up's; readView was compiled again late in the warm-up or in the timed calls).
+     */
+    private final ByteBuffer inPlaceView;
 
-    private DataBuffer(DataType type, int count, Object array, ByteBuffer region) {
+    private DataBuffer(DataType type, int count, Object array, ByteBuffer inPlaceView) {
         ByteSizes.product(count, type.size(), "a buffer of " + count + " " + type + " elements");
         this.type = type;
         this.count = count;
         this.array = array;
-        this.region = region;
+        this.inPlaceView = inPlaceView;
     }
 
     public static DataBuffer of(byte[] a) {
-        return new DataBuffer(DataType.BYTE, a.length, a, null);
+        return new DataBuffer(DataType.BYTE, a.length, a, ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN));
     }
 
     public static DataBuffer of(int[] a) {
@@ -55,7 +60,7 @@ public final class DataBuffer {
             throw new IllegalArgumentException("a buffer of " + b.remaining() + " bytes does not hold whole "
                     + type + " elements (" + type.size() + " bytes each)");
         }
-        ByteBuffer region = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer region = b.slice().order(ByteOrder.LITTLE_ENDIAN); // position, limit and order our own
         return new DataBuffer(type, b.remaining() / type.size(), null, region);
     }
 
@@ -74,11 +79,7 @@ public final class DataBuffer {
 
     /** A little-endian view from 0 to byteSize holding the contents (copied into scratch for typed arrays). */
     ByteBuffer readView(Scratch scratch, int slot) {
-        if (region != null || type == DataType.BYTE) {
-            if (inPlaceView == null) {
-                inPlaceView = region != null ? region.duplicate().order(ByteOrder.LITTLE_ENDIAN)
-                        : ByteBuffer.wrap((byte[]) array).order(ByteOrder.LITTLE_ENDIAN);
-            }
+        if (inPlaceView != null) {
             return inPlaceView.clear();
         }
         ByteBuffer b = scratch.get(slot, byteSize());
@@ -94,8 +95,8 @@ public final class DataBuffer {
 
     /** A little-endian view to write results into; pass it to {@link #commit} afterwards. */
     ByteBuffer writeView(Scratch scratch, int slot) {
-        if (region != null || type == DataType.BYTE) {
-            return readView(scratch, slot);
+        if (inPlaceView != null) {
+            return inPlaceView.clear();
         }
         return scratch.get(slot, byteSize());
     }
@@ -105,7 +106,7 @@ public final class DataBuffer {
      * buffers.
      */
     void commit(Scratch scratch, int slot) {
-        if (region != null || type == DataType.BYTE) {
+        if (inPlaceView != null) {
             return;
         }
         switch (type) {
