@@ -58,8 +58,8 @@ final class PointGather {
     /**
      * The figures as the raw bits of their doubles. Sent as {@code long[]}, the type the harness's agreements
      * already send, because a {@code double[]} would be the first of its type to reach the communicator's staging
-     * switch after the timed ops were compiled: measured, an uncommon trap there on rank 0 deoptimized the compiled
-     * collectives that had inlined it, and the next point's calls met their recompilation.
+     * switch after the timed ops were compiled: measured, an uncommon trap there on every rank deoptimized the
+     * compiled collectives that had inlined it, and a later point's calls met their recompilation.
      */
     private static long[] asBits(double... figures) {
         long[] bits = new long[figures.length];
