@@ -49,8 +49,8 @@ final class PointGather {
             int at = FIGURES * r;
             ResultRow row = new ResultRow(system, c.size(), op.label(), size, calls, micros(all[at]),
                     micros(all[at + 1]), micros(all[at + 2]), micros(all[at + 3]));
-            double wait = Double.longBitsToDouble(all[at + 4]);
-            parts.add(new RankPoint(row, wait < 0 ? -1 : wait / 1000));
+            double waitUs = micros(all[at + 4]);
+            parts.add(new RankPoint(row, waitUs < 0 ? -1 : waitUs));
         }
         return parts;
     }
