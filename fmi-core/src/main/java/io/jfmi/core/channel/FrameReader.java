@@ -294,6 +294,7 @@ final class FrameReader {
     }
 
     private void startMessage(PeerInbox inbox, OpCode op, int tag, int total) {
+        inbox.arrivingTotal = total;
         RecvRequest posted = inbox.posted;
         if (posted != null && posted.matches(op, tag)) {
             boolean fits = posted.allowShorter ? total <= posted.expected : total == posted.expected;
@@ -342,6 +343,7 @@ final class FrameReader {
         if (inbox.arrivingInto != null) {
             RecvRequest r = inbox.arrivingInto;
             r.received = r.dest.position() - r.startPosition;
+            checkComplete(link, inbox, r.received);
             r.done = true;
             inbox.arrivingInto = null;
             inbox.posted = null;
@@ -349,12 +351,22 @@ final class FrameReader {
             return;
         }
         UnexpectedMessage m = inbox.arrivingUnexpected;
+        checkComplete(link, inbox, m.data.position());
         inbox.arrivingUnexpected = null;
         m.data.flip();
         inbox.early.addLast(m);
         RecvRequest posted = inbox.posted;
         if (posted != null && posted.matches(m.op, m.tag) && deliverEarly(inbox, posted)) {
             link.pendingRecvs--;
+        }
+    }
+
+    /** A frame marked last must end its message at the size every frame of it announced; never deliver less. */
+    private void checkComplete(Link link, PeerInbox inbox, int received) {
+        if (received != inbox.arrivingTotal) {
+            throw new FmiException("rank " + inbox.peer + " ended a message of " + inbox.arrivingTotal
+                    + " bytes after " + received + " on " + link.description + " (job '" + jobId + "', rank " + rank
+                    + "): its last frame came early");
         }
     }
 

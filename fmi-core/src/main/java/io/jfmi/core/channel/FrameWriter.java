@@ -89,15 +89,20 @@ final class FrameWriter {
             int savedLimit = data.limit();
             data.limit(link.frameEnd);
             boolean wrote;
-            if (link.headerOut.hasRemaining()) {
-                gather[0] = link.headerOut;
-                gather[1] = data;
-                wrote = write(link, io, gather, data.hasRemaining() ? 2 : 1);
-            } else {
-                gather[0] = data;
-                wrote = write(link, io, gather, 1);
+            try {
+                if (link.headerOut.hasRemaining()) {
+                    gather[0] = link.headerOut;
+                    gather[1] = data;
+                    wrote = write(link, io, gather, data.hasRemaining() ? 2 : 1);
+                } else {
+                    gather[0] = data;
+                    wrote = write(link, io, gather, 1);
+                }
+            } finally {
+                // Also when the write fails: a healed link sends the rest of this message over the relay, and a
+                // limit left at this frame's end would make the frame it resends the message's last.
+                data.limit(savedLimit);
             }
-            data.limit(savedLimit);
             if (!wrote) {
                 return moved;
             }

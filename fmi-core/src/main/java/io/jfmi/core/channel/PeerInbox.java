@@ -19,6 +19,8 @@ final class PeerInbox {
     RecvRequest arrivingInto;
     /** Non-null while a message's frames are arriving into an unexpected buffer. */
     UnexpectedMessage arrivingUnexpected;
+    /** The size the arriving message's frames announce: its last frame must complete exactly this many bytes. */
+    int arrivingTotal;
     final ArrayDeque<UnexpectedMessage> early = new ArrayDeque<>();
     private final ArrayDeque<UnexpectedMessage> pool = new ArrayDeque<>();
 
