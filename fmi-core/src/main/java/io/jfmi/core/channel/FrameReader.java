@@ -127,8 +127,13 @@ final class FrameReader {
                 if (link.payloadRemaining >= Link.DIRECT_READ_MIN_BYTES) {
                     int savedLimit = target.limit();
                     target.limit(target.position() + link.payloadRemaining);
-                    int n = link.inboundIo().read(target);
-                    target.limit(savedLimit);
+                    int n;
+                    try {
+                        n = link.inboundIo().read(target);
+                    } finally {
+                        // Also when the read fails: a healed link goes on filling this message from the relay.
+                        target.limit(savedLimit);
+                    }
                     if (n < 0) {
                         link.peerClosed = true;
                         return moved;

@@ -60,8 +60,7 @@ class FrameFailureTest {
                 SocketChannel receiving = listener.accept()) {
             first = new Link(sending, new PlainIo(sending), LinkKind.LOCAL, 1, "test link to rank 1", false);
             first.sendQueue.add(r);
-            receiving.setOption(StandardSocketOptions.SO_LINGER, 0);
-            receiving.close(); // a reset: the next writes fail
+            reset(receiving); // the next writes fail
             long deadline = System.nanoTime() + DEADLINE_NANOS;
             assertThrows(IOException.class, () -> {
                 while (System.nanoTime() < deadline) {
@@ -94,6 +93,41 @@ class FrameFailureTest {
     }
 
     @Test
+    void aReadThatFailsInsideALargePayloadLeavesTheMessageOpenToTheRest() throws Exception {
+        int length = 100_000; // the first of two frames of a 200,000-byte message
+        int total = 2 * length;
+        ByteBuffer frame = ByteBuffer.allocate(FrameHeader.PADDED_START + 40_000);
+        FrameHeader.write(frame, 0, 0, OpCode.ALLGATHER, 0, 1, 0, 7, FrameHeader.PAD, FrameHeader.PAD + length,
+                total);
+        RecvRequest r = new RecvRequest();
+        r.set(1, OpCode.ALLGATHER, 7, ByteBuffer.allocate(total), 0, total, false);
+        try (SocketChannel sending = SocketChannel.open(listener.getLocalAddress());
+                SocketChannel receiving = listener.accept()) {
+            receiving.configureBlocking(false);
+            Link link = new Link(receiving, new PlainIo(receiving), LinkKind.LOCAL, 1, "test link from rank 1", false);
+            PeerInbox[] inboxes = {new PeerInbox(0), new PeerInbox(1)};
+            inboxes[1].posted = r;
+            link.pendingRecvs = 1;
+            FrameReader reader = new FrameReader(0, 2, 2 * length, inboxes, "job-f", new FrameWriter(0, 0, SEGMENT));
+            while (frame.hasRemaining()) {
+                sending.write(frame);
+            }
+            long deadline = System.nanoTime() + DEADLINE_NANOS;
+            while (r.dest.position() < 40_000 && System.nanoTime() < deadline) {
+                reader.readFrom(link);
+            }
+            assertEquals(40_000, r.dest.position(), "the first 40,000 payload bytes taken within 10 s");
+            reset(sending); // the reader's next read, straight into the message, fails
+            assertThrows(IOException.class, () -> {
+                while (System.nanoTime() < deadline) {
+                    reader.readFrom(link);
+                }
+            }, "reading from a reset connection fails within 10 s");
+        }
+        assertEquals(total, r.dest.limit(), "the message's limit, not the failed frame's end");
+    }
+
+    @Test
     void aMessageWhoseLastFrameComesEarlyIsRefused() throws IOException {
         ByteBuffer frame = ByteBuffer.allocate(FrameHeader.SIZE + 8);
         FrameHeader.write(frame, 0, FrameHeader.FLAG_LAST, OpCode.ALLGATHER, 0, 1, 0, 7, 0, 8, 16);
@@ -121,6 +155,12 @@ class FrameFailureTest {
                     && e.getMessage().contains("job-f"), e.getMessage());
             assertFalse(r.done, "nothing delivered");
         }
+    }
+
+    /** Closes {@code end} with a reset (no lingering), as a peer that crashed or was cut off. */
+    private static void reset(SocketChannel end) throws IOException {
+        end.setOption(StandardSocketOptions.SO_LINGER, 0);
+        end.close();
     }
 
     /** Reads frames until one marked last, checking each header; returns their payloads in order. */
