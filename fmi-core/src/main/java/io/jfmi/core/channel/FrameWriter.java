@@ -160,6 +160,22 @@ final class FrameWriter {
         }
     }
 
+    /**
+     * Forgets the head request's partly written frame, so that it goes out again whole (on the relay, after its link
+     * failed); a finished one is closed first. Returns whether a frame was open.
+     */
+    static boolean reopenFrame(Link link) {
+        closeFinishedFrame(link);
+        link.headerOut.clear().limit(0);
+        SendRequest head = link.sendQueue.peek();
+        if (head == null || !head.frameOpen) {
+            return false;
+        }
+        head.data.position(link.frameStart);
+        head.frameOpen = false;
+        return true;
+    }
+
     private void openFrame(Link link, SendRequest r, ByteBuffer data) {
         int segment = Math.min(data.remaining(), maxSegment);
         boolean last = segment == data.remaining();

@@ -74,17 +74,10 @@ final class LinkHealer {
         l.brokenBecause = reason;
         l.brokenAtNanos = System.nanoTime();
         transport.reader().abandonPartialFrame(l);
-        FrameWriter.closeFinishedFrame(l);
-        SendRequest head = l.sendQueue.peek();
-        boolean unitOpen = (head != null && head.frameOpen) || (l.ackOut.position() > 0 && l.ackOut.hasRemaining());
-        if (unitOpen) {
+        boolean ackOpen = l.ackOut.position() > 0 && l.ackOut.hasRemaining();
+        if (FrameWriter.reopenFrame(l) || ackOpen) {
             l.log.truncate(l.unitStart);
         }
-        if (head != null && head.frameOpen) {
-            head.data.position(l.frameStart);
-            head.frameOpen = false;
-        }
-        l.headerOut.clear().limit(0);
         l.ackOut.clear().limit(0);
         l.closeQuietly();
         log.warn("job '{}' rank {}: {} failed ({}); moving the pair to the relay (this rank took rank {}'s stream "

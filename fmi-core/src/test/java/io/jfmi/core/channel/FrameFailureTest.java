@@ -71,11 +71,7 @@ class FrameFailureTest {
         assertEquals(payload.length, r.data.limit(), "the message's limit, not the failed frame's end");
 
         // As the healer does: the open frame goes again whole, then the rest of the message.
-        FrameWriter.closeFinishedFrame(first);
-        if (r.frameOpen) {
-            r.data.position(first.frameStart);
-            r.frameOpen = false;
-        }
+        FrameWriter.reopenFrame(first);
         int resumeAt = r.data.position();
         try (SocketChannel sending = SocketChannel.open(listener.getLocalAddress());
                 SocketChannel receiving = listener.accept()) {
